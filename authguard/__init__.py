@@ -1,0 +1,1 @@
+"""authguard: Clerk-style server-side auth for Starlette/FastAPI, Django and Flask."""

@@ -1,0 +1,412 @@
+"""Settings (SPEC §1): one frozen dataclass, read from keywords, the environment or a mapping.
+
+Validation runs when a ``Guard`` is built (``Settings.validate()``), so a half-configured
+``Settings`` object can still be created, inspected and reported on by ``authguard check``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import hashlib
+import ipaddress
+import math
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+from authguard.exceptions import ConfigurationError
+
+ALLOWED_ALGORITHMS = ("RS256", "RS384", "RS512")
+MIN_RSA_BITS = 2048
+
+# field name -> environment variable (SPEC §1 table); fields without one are keyword-only.
+ENV_NAMES: dict[str, str] = {
+    "secret_key": "CLERK_SECRET_KEY",
+    "publishable_key": "CLERK_PUBLISHABLE_KEY",
+    "jwt_key": "CLERK_JWT_KEY",
+    "api_url": "CLERK_API_URL",
+    "api_version": "CLERK_API_VERSION",
+    "jwks_url": "AUTHGUARD_JWKS_URL",
+    "issuer": "AUTHGUARD_ISSUER",
+    "audience": "AUTHGUARD_AUDIENCE",
+    "authorized_parties": "CLERK_AUTHORIZED_PARTIES",
+    "clock_skew": "AUTHGUARD_CLOCK_SKEW",
+    "sign_in_url": "CLERK_SIGN_IN_URL",
+    "sign_up_url": "CLERK_SIGN_UP_URL",
+    "app_origin": "AUTHGUARD_APP_ORIGIN",
+    "webhook_secret": "CLERK_WEBHOOK_SIGNING_SECRET",
+    "debug": "AUTHGUARD_DEBUG",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything authguard needs to know about the Clerk instance and the app."""
+
+    secret_key: str | None = field(default=None, repr=False)
+    publishable_key: str | None = None
+    jwt_key: str | None = field(default=None, repr=False)
+    api_url: str = "https://api.clerk.com"
+    api_version: str = "v1"
+    jwks_url: str | None = None
+    issuer: str | None = None
+    audience: str | None = None
+    authorized_parties: tuple[str, ...] = ()
+    algorithms: tuple[str, ...] = ("RS256",)
+    clock_skew: float = 5
+    sign_in_url: str | None = None
+    sign_up_url: str | None = None
+    redirect_param: str = "redirect_url"
+    app_origin: str | None = None
+    hide_protected_routes: bool = False
+    jwks_cache_ttl: float = 300
+    jwks_miss_cooldown: float = 30
+    http_timeout: float = 3
+    max_token_bytes: int = 16384
+    webhook_secret: tuple[str, ...] = field(default=(), repr=False)
+    debug: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("authorized_parties", "algorithms", "webhook_secret"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, _split_list(value))
+            elif isinstance(value, Iterable):
+                object.__setattr__(self, name, tuple(value))
+
+    # -- construction ---------------------------------------------------------------
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any], *, prefix: str = "") -> Settings:
+        """Read ``{prefix}{FIELD_NAME}`` keys; string values are converted to the field type."""
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            key = prefix + f.name.upper()
+            if key in mapping:
+                values[f.name] = _coerce(f.name, mapping[key])
+        return cls(**values)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read the environment variables of SPEC §1; keyword overrides win."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name, var in ENV_NAMES.items():
+            raw = env.get(var)
+            if raw is not None and raw.strip() != "":
+                values[name] = _coerce(name, raw)
+        values.update(overrides)
+        return cls(**values)
+
+    def merged(self, **overrides: Any) -> Settings:
+        return dataclasses.replace(self, **overrides)
+
+    # -- derived values -------------------------------------------------------------
+
+    @cached_property
+    def frontend_api(self) -> str | None:
+        """The Frontend API host encoded in the publishable key (None when there is none)."""
+        if not self.publishable_key:
+            return None
+        try:
+            return parse_publishable_key(self.publishable_key)
+        except ConfigurationError:
+            return None
+
+    @cached_property
+    def cookie_suffix(self) -> str | None:
+        return cookie_suffix(self.publishable_key) if self.publishable_key else None
+
+    @cached_property
+    def is_development(self) -> bool:
+        pk, sk = self.publishable_key or "", self.secret_key or ""
+        if pk:
+            return not pk.startswith("pk_live_")
+        return sk.startswith(("sk_test_", "test_"))
+
+    @cached_property
+    def resolved_sign_in_url(self) -> str | None:
+        """The configured sign-in URL, else the Account Portal's, else None."""
+        if self.sign_in_url:
+            return self.sign_in_url
+        return account_portal_url(self.frontend_api, "/sign-in") if self.frontend_api else None
+
+    @cached_property
+    def resolved_sign_up_url(self) -> str | None:
+        if self.sign_up_url:
+            return self.sign_up_url
+        return account_portal_url(self.frontend_api, "/sign-up") if self.frontend_api else None
+
+    @cached_property
+    def backend_jwks_url(self) -> str:
+        return f"{self.api_url.rstrip('/')}/{self.api_version.strip('/')}/jwks"
+
+    @cached_property
+    def public_key(self) -> RSAPublicKey | None:
+        """``jwt_key`` parsed once; None when not configured. Raises ConfigurationError if bad."""
+        return load_rsa_pem(self.jwt_key) if self.jwt_key else None
+
+    # -- validation -----------------------------------------------------------------
+
+    def validate(self) -> None:
+        """Raise ConfigurationError naming the first bad setting (called by ``Guard``)."""
+        for check in _CHECKS:
+            check(self)
+
+    def warnings(self) -> list[str]:
+        """Things that work but are probably not what was meant (logged by Guard, shown by check)."""
+        out = []
+        for name in ("api_url", "jwks_url"):
+            url = getattr(self, name)
+            if url and url.startswith("http://") and not _is_loopback(urlsplit(url).hostname):
+                out.append(f"{name} uses plain http:// to a non-loopback host ({url}); use https://")
+        if not self.app_origin and not self.authorized_parties:
+            out.append(
+                "neither app_origin nor authorized_parties is set: return URLs follow the "
+                "request's Host header unless the framework validates it"
+            )
+        return out
+
+
+# -- publishable key, cookie suffix, Account Portal ------------------------------------
+
+
+def parse_publishable_key(key: str) -> str:
+    """Return the Frontend API host encoded in a ``pk_test_``/``pk_live_`` key."""
+    parts = key.split("_")
+    if len(parts) != 3 or parts[0] != "pk" or parts[1] not in ("test", "live") or not parts[2]:
+        raise ConfigurationError(
+            "publishable_key must look like pk_test_… or pk_live_… (copy it from the Clerk "
+            "dashboard, API keys page)",
+            setting="publishable_key",
+        )
+    encoded = parts[2]
+    try:
+        decoded = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        decoded = ""
+    host = decoded[:-1]
+    if not decoded.endswith("$") or "$" in host or "." not in host or not _HOST_RE.fullmatch(host):
+        raise ConfigurationError(
+            "publishable_key does not encode a Frontend API host; check you copied the whole key",
+            setting="publishable_key",
+        )
+    return host
+
+
+def cookie_suffix(publishable_key: str) -> str:
+    """First 8 chars of URL-safe base64(SHA-1(key as given)) — Clerk's ``getCookieSuffix``."""
+    digest = hashlib.sha1(publishable_key.encode(), usedforsecurity=False).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:8]
+
+
+def account_portal_url(frontend_api: str, path: str) -> str:
+    """Clerk's Account Portal URL for a Frontend API host (``clerk.`` → ``accounts.``)."""
+    host = frontend_api
+    if host.startswith("clerk.accountsstage."):
+        host = "accountsstage." + host[len("clerk.accountsstage.") :]
+    else:
+        match = re.search(r"clerk\.accounts\.|clerk\.", host)
+        if match:
+            host = host[: match.start()] + "accounts." + host[match.end() :]
+    return f"https://{host}{path}"
+
+
+def load_rsa_pem(text: str) -> RSAPublicKey:
+    """Parse a PEM public key given multi-line, on one line, or with literal ``\\n``."""
+    pem = _normalise_pem(text)
+    try:
+        key = load_pem_public_key(pem.encode())
+    except (ValueError, TypeError) as exc:
+        raise ConfigurationError(
+            "jwt_key is not a PEM public key; paste the 'PEM Public Key' from the Clerk "
+            "dashboard (API keys → Show JWT public key)",
+            setting="jwt_key",
+        ) from exc
+    if not isinstance(key, RSAPublicKey) or key.key_size < MIN_RSA_BITS:
+        raise ConfigurationError(
+            f"jwt_key must be an RSA public key of at least {MIN_RSA_BITS} bits", setting="jwt_key"
+        )
+    return key
+
+
+def _normalise_pem(text: str) -> str:
+    text = text.strip().replace("\\n", "\n")
+    match = re.fullmatch(r"(-----BEGIN [A-Z ]+-----)\s*(.*?)\s*(-----END [A-Z ]+-----)", text, re.S)
+    if not match:
+        return text
+    head, body, tail = match.groups()
+    body = re.sub(r"\s+", "", body)
+    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+    return "\n".join([head, *lines, tail]) + "\n"
+
+
+# -- coercion of string values ---------------------------------------------------------
+
+_FLOATS = {"clock_skew", "jwks_cache_ttl", "jwks_miss_cooldown", "http_timeout"}
+_INTS = {"max_token_bytes"}
+_BOOLS = {"debug", "hide_protected_routes"}
+_LISTS = {"authorized_parties", "algorithms", "webhook_secret"}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    raw = value.strip()
+    try:
+        if name in _FLOATS:
+            return float(raw)
+        if name in _INTS:
+            return int(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a number, got {raw!r}", setting=name) from exc
+    if name in _BOOLS:
+        if raw.lower() not in _TRUE | _FALSE:
+            raise ConfigurationError(f"{name} must be true or false, got {raw!r}", setting=name)
+        return raw.lower() in _TRUE
+    if name in _LISTS:
+        return _split_list(raw)
+    return raw
+
+
+def _split_list(raw: str) -> tuple[str, ...]:
+    return tuple(p for p in re.split(r"[\s,]+", raw.strip()) if p)
+
+
+# -- checks ----------------------------------------------------------------------------
+
+_HOST_RE = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+_ORIGIN_RE = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+")
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host in ("localhost", None):
+        return host == "localhost"
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.endswith(".localhost")
+
+
+def _fail(setting: str, message: str) -> ConfigurationError:
+    return ConfigurationError(f"{setting}: {message}", setting=setting)
+
+
+def _check_key_source(s: Settings) -> None:
+    if not (s.jwt_key or s.jwks_url or s.secret_key):
+        raise _fail(
+            "secret_key",
+            "no way to get the instance's keys. Set CLERK_SECRET_KEY (fetches the JWKS from the "
+            "Backend API), CLERK_JWT_KEY (networkless PEM) or AUTHGUARD_JWKS_URL — or run "
+            "`authguard dev` and export what it prints",
+        )
+
+
+def _check_keys(s: Settings) -> None:
+    if s.publishable_key:
+        parse_publishable_key(s.publishable_key)
+    if s.secret_key is not None and not re.fullmatch(r"sk_(test|live)_[A-Za-z0-9_\-]+", s.secret_key):
+        raise _fail("secret_key", "must look like sk_test_… or sk_live_… (the Backend API key)")
+    if s.jwt_key:
+        _ = s.public_key
+
+
+def _check_algorithms(s: Settings) -> None:
+    bad = [a for a in s.algorithms if a not in ALLOWED_ALGORITHMS]
+    if not s.algorithms or bad:
+        raise _fail("algorithms", f"must be a non-empty subset of {ALLOWED_ALGORITHMS}, got {bad}")
+
+
+def _check_numbers(s: Settings) -> None:
+    checks: list[tuple[str, Callable[[float], bool], str]] = [
+        ("clock_skew", lambda v: v >= 0, "must be 0 or more seconds"),
+        ("jwks_cache_ttl", lambda v: v > 0, "must be more than 0 seconds"),
+        ("jwks_miss_cooldown", lambda v: v >= 0, "must be 0 or more seconds"),
+        ("http_timeout", lambda v: v > 0, "must be more than 0 seconds"),
+        ("max_token_bytes", lambda v: v > 0, "must be a positive number of bytes"),
+    ]
+    for name, ok, message in checks:
+        value = getattr(s, name)
+        valid_type = isinstance(value, int | float) and not isinstance(value, bool)
+        if not valid_type or not math.isfinite(value) or not ok(value):
+            raise _fail(name, f"{message}, got {value!r}")
+
+
+def _check_urls(s: Settings) -> None:
+    for name in ("api_url", "jwks_url"):
+        url = getattr(s, name)
+        if url is not None and not _is_http_url(url):
+            raise _fail(name, f"must be an absolute http(s) URL, got {url!r}")
+    for name in ("sign_in_url", "sign_up_url"):
+        url = getattr(s, name)
+        if url is not None and not (_is_http_url(url) or _is_app_path(url)):
+            raise _fail(name, f"must be an absolute http(s) URL or a path starting with /, got {url!r}")
+    if not re.fullmatch(r"[A-Za-z0-9_\-]+", s.redirect_param):
+        raise _fail("redirect_param", "must be a plain query parameter name such as redirect_url")
+
+
+def _check_origins(s: Settings) -> None:
+    if s.app_origin is not None and not _is_origin(s.app_origin):
+        raise _fail("app_origin", f"must be an origin like https://app.example.com, got {s.app_origin!r}")
+    for party in s.authorized_parties:
+        if not _is_origin(party):
+            raise _fail(
+                "authorized_parties",
+                f"entries must be origins like https://app.example.com (no path), got {party!r}",
+            )
+
+
+def _check_types(s: Settings) -> None:
+    for name in ("issuer", "audience"):
+        value = getattr(s, name)
+        if value is not None and (not isinstance(value, str) or not value):
+            raise _fail(name, "must be a non-empty string or unset")
+    for name in ("debug", "hide_protected_routes"):
+        if not isinstance(getattr(s, name), bool):
+            raise _fail(name, "must be True or False")
+
+
+def _is_http_url(url: Any) -> bool:
+    if not isinstance(url, str) or _has_unsafe_chars(url):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _is_app_path(url: Any) -> bool:
+    return (
+        isinstance(url, str)
+        and url.startswith("/")
+        and not url.startswith(("//", "/\\"))
+        and not _has_unsafe_chars(url)
+    )
+
+
+def _is_origin(value: Any) -> bool:
+    return isinstance(value, str) and bool(_ORIGIN_RE.fullmatch(value)) and _is_http_url(value)
+
+
+def _has_unsafe_chars(url: str) -> bool:
+    return any(c in url for c in "\r\n\t\\ ") or any(ord(c) < 0x20 for c in url)
+
+
+_CHECKS: tuple[Callable[[Settings], None], ...] = (
+    _check_types,
+    _check_numbers,
+    _check_algorithms,
+    _check_urls,
+    _check_origins,
+    _check_keys,
+    _check_key_source,
+)
