@@ -5,8 +5,10 @@ OWNER: core-tokens helper. ``SessionClaims`` is the shared contract; keep its fi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 
@@ -32,5 +34,124 @@ class SessionClaims:
 
 
 def normalize_claims(payload: Mapping[str, Any], token: str) -> SessionClaims:
-    """Build ``SessionClaims`` from an already verified payload (v1 or v2, never mixed)."""
-    raise NotImplementedError
+    """Build ``SessionClaims`` from an already verified payload (v1 or v2, never mixed).
+
+    The payload is signed but its shape is still untrusted: a field of the wrong type becomes
+    None or empty (fail closed) instead of raising.
+    """
+    org = _org_v2(payload) if payload.get("v") == 2 else _org_v1(payload)
+    exp, nbf = payload.get("exp"), payload.get("nbf")
+    return SessionClaims(
+        user_id=_str(payload.get("sub")) or "",
+        session_id=_str(payload.get("sid")) or "",
+        session_status=_str(payload.get("sts")),
+        org_id=org.id,
+        org_role=org.role,
+        org_slug=org.slug,
+        org_permissions=org.permissions,
+        features=_items(payload.get("fea")),
+        plans=_items(payload.get("pla")),
+        factor_verification_age=_fva(payload.get("fva")),
+        actor=MappingProxyType(dict(act)) if isinstance(act := payload.get("act"), dict) else None,
+        claims=MappingProxyType(dict(payload)),
+        token=token,
+        expires_at=-math.inf if (expires := _seconds(exp)) is None else expires,
+        not_before=_seconds(nbf),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Org:
+    id: str | None = None
+    slug: str | None = None
+    role: str | None = None
+    permissions: tuple[str, ...] = ()
+
+
+_ORG_SCOPES = frozenset({"o", "ou", "uo"})
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _seconds(value: object) -> float | None:
+    """A finite int/float claim as float (huge ints saturate); None otherwise."""
+    if type(value) is float and math.isfinite(value):
+        return value
+    if type(value) is int:
+        try:
+            return float(value)
+        except OverflowError:
+            return math.inf if value > 0 else -math.inf
+    return None
+
+
+def _items(value: object) -> tuple[str, ...]:
+    if not isinstance(value, str):
+        return ()
+    return tuple(item for item in (part.strip() for part in value.split(",")) if item)
+
+
+def _fva(value: object) -> tuple[int, int] | None:
+    if isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value):
+        return (value[0], value[1])
+    return None
+
+
+def _org_v1(payload: Mapping[str, Any]) -> _Org:
+    org_id = _str(payload.get("org_id"))
+    if org_id is None:
+        return _Org()
+    permissions = payload.get("org_permissions")
+    if not (isinstance(permissions, list) and all(isinstance(p, str) for p in permissions)):
+        permissions = []
+    return _Org(
+        id=org_id,
+        slug=_str(payload.get("org_slug")),
+        role=_str(payload.get("org_role")),
+        permissions=tuple(permissions),
+    )
+
+
+def _org_v2(payload: Mapping[str, Any]) -> _Org:
+    o = payload.get("o")
+    if not isinstance(o, dict) or _str(o.get("id")) is None:
+        return _Org()
+    role = _str(o.get("rol"))
+    return _Org(
+        id=o["id"],
+        slug=_str(o.get("slg")),
+        role=f"org:{role}" if role else None,
+        permissions=_v2_permissions(o.get("per"), o.get("fpm"), payload.get("fea")),
+    )
+
+
+def _v2_permissions(per: object, fpm: object, fea: object) -> tuple[str, ...]:
+    """Rebuild ``org:<feature>:<perm>`` from the per-feature bitmasks (LSB = first of ``per``)."""
+    if not (isinstance(per, str) and isinstance(fpm, str) and isinstance(fea, str)):
+        return ()
+    perms = [p.strip() for p in per.split(",")]
+    masks = [m.strip() for m in fpm.split(",")]
+    features = _org_features(fea)
+    if features is None:
+        return ()
+    out: list[str] = []
+    for feature, mask in zip(features, masks, strict=False):
+        if not mask.isascii() or not mask.isdecimal():
+            continue  # non-decimal or negative: this feature grants nothing
+        bits = int(mask)
+        out.extend(f"org:{feature}:{perm}" for j, perm in enumerate(perms) if bits >> j & 1)
+    return tuple(out)
+
+
+def _org_features(fea: str) -> list[str] | None:
+    """The org-scoped feature keys in token order; None when an item has no scope (Clerk throws)."""
+    features: list[str] = []
+    for item in _items(fea):
+        scope, sep, key = item.partition(":")
+        if not sep:
+            return None
+        if scope.strip() in _ORG_SCOPES:
+            features.append(key.strip())
+    return features
