@@ -163,12 +163,14 @@ class Settings:
             check(self)
 
     def warnings(self) -> list[str]:
-        """Things that work but are probably not what was meant (logged by Guard, shown by check)."""
+        """What works but is probably not meant (logged by Guard, shown by ``check``)."""
         out = []
         for name in ("api_url", "jwks_url"):
             url = getattr(self, name)
             if url and url.startswith("http://") and not _is_loopback(urlsplit(url).hostname):
-                out.append(f"{name} uses plain http:// to a non-loopback host ({url}); use https://")
+                out.append(
+                    f"{name} uses plain http:// to a non-loopback host ({url}); use https://"
+                )
         if not self.app_origin and not self.authorized_parties:
             out.append(
                 "neither app_origin nor authorized_parties is set: return URLs follow the "
@@ -286,6 +288,7 @@ def _split_list(raw: str) -> tuple[str, ...]:
 
 # -- checks ----------------------------------------------------------------------------
 
+_SECRET_KEY_RE = re.compile(r"sk_(test|live)_[A-Za-z0-9_\-]+")
 _HOST_RE = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 _ORIGIN_RE = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+")
 
@@ -316,7 +319,9 @@ def _check_key_source(s: Settings) -> None:
 def _check_keys(s: Settings) -> None:
     if s.publishable_key:
         parse_publishable_key(s.publishable_key)
-    if s.secret_key is not None and not re.fullmatch(r"sk_(test|live)_[A-Za-z0-9_\-]+", s.secret_key):
+    if s.secret_key is not None and not re.fullmatch(
+        r"sk_(test|live)_[A-Za-z0-9_\-]+", s.secret_key
+    ):
         raise _fail("secret_key", "must look like sk_test_… or sk_live_… (the Backend API key)")
     if s.jwt_key:
         _ = s.public_key
@@ -351,14 +356,18 @@ def _check_urls(s: Settings) -> None:
     for name in ("sign_in_url", "sign_up_url"):
         url = getattr(s, name)
         if url is not None and not (_is_http_url(url) or _is_app_path(url)):
-            raise _fail(name, f"must be an absolute http(s) URL or a path starting with /, got {url!r}")
+            raise _fail(
+                name, f"must be an absolute http(s) URL or a path starting with /, got {url!r}"
+            )
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", s.redirect_param):
         raise _fail("redirect_param", "must be a plain query parameter name such as redirect_url")
 
 
 def _check_origins(s: Settings) -> None:
     if s.app_origin is not None and not _is_origin(s.app_origin):
-        raise _fail("app_origin", f"must be an origin like https://app.example.com, got {s.app_origin!r}")
+        raise _fail(
+            "app_origin", f"must be an origin like https://app.example.com, got {s.app_origin!r}"
+        )
     for party in s.authorized_parties:
         if not _is_origin(party):
             raise _fail(

@@ -1,0 +1,1 @@
+"""Framework adapters. Each imports its framework; the core never imports these."""
