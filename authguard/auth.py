@@ -1,0 +1,398 @@
+"""The auth object (SPEC §4), ``has()`` as pure functions over claims (§5), ``protect()`` (§6)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeGuard, TypeVar, cast
+
+from authguard.claims import SessionClaims
+from authguard.exceptions import KeySetUnavailable, SignInRedirect, Unauthenticated, Unauthorized
+
+if TYPE_CHECKING:
+    from authguard.decisions import Navigator
+    from authguard.request import RequestInfo
+
+__all__ = [
+    "Auth",
+    "AuthContext",
+    "check_billing",
+    "check_permission",
+    "check_reverification",
+    "check_role",
+    "evaluate_has",
+    "reverification_metadata",
+]
+
+T = TypeVar("T")
+HasFunction = Callable[..., bool]
+Reverification = str | Mapping[str, Any]
+
+# Clerk's presets: name -> (after_minutes, level).
+REVERIFICATION_PRESETS: Mapping[str, tuple[int, str]] = MappingProxyType(
+    {
+        "strict_mfa": (10, "multi_factor"),
+        "strict": (10, "second_factor"),
+        "moderate": (60, "second_factor"),
+        "lax": (1440, "second_factor"),
+    }
+)
+_LEVELS = frozenset({"first_factor", "second_factor", "multi_factor"})
+_ORG_SCOPES = frozenset({"o", "org", "organization"})
+_USER_SCOPES = frozenset({"u", "user"})
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+_KEYSET_DOWN = "jwk-remote-failed-to-load"
+
+
+# -- has(): pure functions over SessionClaims ----------------------------------------------
+
+
+def _norm_org(value: str) -> str:
+    # Clerk collapses any run of leading "org:" into exactly one.
+    while value.startswith("org:"):
+        value = value[4:]
+    return "org:" + value
+
+
+def _valid_arg(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and value != ""
+
+
+def check_role(session: SessionClaims, role: object) -> bool:
+    """The active organization's role equals ``role`` (``admin`` ≡ ``org:admin``), byte-exact."""
+    if not _valid_arg(role) or not session.org_id or not session.org_role:
+        return False
+    asked = _norm_org(role)
+    return asked != "org:" and _norm_org(session.org_role) == asked
+
+
+def check_permission(session: SessionClaims, permission: object) -> bool:
+    """The normalised permission is in the token's org permissions; ``org:sys_*`` never is."""
+    if not _valid_arg(permission) or not session.org_id:
+        return False
+    asked = _norm_org(permission)
+    if asked == "org:" or asked.startswith("org:sys_"):
+        return False
+    return asked in session.org_permissions
+
+
+def check_billing(entries: tuple[str, ...], asked: object) -> bool:
+    """``key`` or ``scope:key`` against scoped ``fea``/``pla`` entries (``o:x``, ``ou:y``)."""
+    if not _valid_arg(asked):
+        return False
+    parts = asked.split(":")
+    scope, key = (None, parts[0]) if len(parts) == 1 else (parts[0], parts[1])
+    if not key:
+        return False
+    if scope is None:
+        wanted = "ou"
+    elif scope in _ORG_SCOPES:
+        wanted = "o"
+    elif scope in _USER_SCOPES:
+        wanted = "u"
+    else:
+        return False
+    for entry in entries:
+        entry_parts = entry.strip().split(":")
+        if len(entry_parts) < 2 or entry_parts[1] != key:
+            continue
+        if any(letter in entry_parts[0] for letter in wanted):
+            return True
+    return False
+
+
+def _parse_reverification(config: object) -> tuple[int, str] | None:
+    if isinstance(config, str):
+        return REVERIFICATION_PRESETS.get(config)
+    if not isinstance(config, Mapping) or not set(config) <= {
+        "level",
+        "after_minutes",
+        "afterMinutes",
+    }:
+        return None
+    level = config.get("level")
+    minutes = [config[k] for k in ("after_minutes", "afterMinutes") if k in config]
+    if len(minutes) != 1 or not isinstance(level, str) or level not in _LEVELS:
+        return None
+    after = minutes[0]
+    if not isinstance(after, int) or isinstance(after, bool) or after <= 0:
+        return None
+    return after, level
+
+
+def _valid_age(age: object) -> bool:
+    return isinstance(age, int) and not isinstance(age, bool) and age >= -1
+
+
+def check_reverification(session: SessionClaims, config: object) -> bool:
+    """Judge ``fva = (first, second)`` (minutes since each factor; -1 = not enabled)."""
+    parsed = _parse_reverification(config)
+    fva = session.factor_verification_age
+    if parsed is None or not isinstance(fva, tuple) or len(fva) != 2:
+        return False
+    first, second = fva
+    if not _valid_age(first) or not _valid_age(second):
+        return False
+    after, level = parsed
+    first_fresh = first != -1 and after > first
+    second_fresh = second != -1 and after > second
+    if level == "first_factor":
+        return first_fresh
+    if level == "second_factor":
+        return second_fresh or (second == -1 and first_fresh)
+    if first == -1:
+        return False
+    return first_fresh if second == -1 else first_fresh and second_fresh
+
+
+def reverification_metadata(config: Reverification) -> str | dict[str, Any]:
+    """What ClerkJS's ``useReverification`` expects back: the preset name or the config."""
+    if isinstance(config, str):
+        return config
+    minutes = config.get("after_minutes", config.get("afterMinutes"))
+    return {"level": config.get("level"), "afterMinutes": minutes}
+
+
+def evaluate_has(
+    session: SessionClaims | None,
+    role: object = None,
+    permission: object = None,
+    feature: object = None,
+    plan: object = None,
+    reverification: object = None,
+) -> bool:
+    """SPEC §5: AND across what is asked, fail closed; nothing asked → False."""
+    checks: list[Callable[[SessionClaims], bool]] = []
+    if role is not None:
+        checks.append(lambda s: check_role(s, role))
+    if permission is not None:
+        checks.append(lambda s: check_permission(s, permission))
+    if feature is not None:
+        checks.append(lambda s: check_billing(s.features, feature))
+    if plan is not None:
+        checks.append(lambda s: check_billing(s.plans, plan))
+    if reverification is not None:
+        checks.append(lambda s: check_reverification(s, reverification))
+    if session is None or not session.user_id or not checks:
+        return False
+    return all(check(session) for check in checks)
+
+
+# -- the auth object -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AuthContext:
+    """What ``redirect_to_sign_in()`` needs to build URLs for the current request."""
+
+    navigator: Navigator
+    request: RequestInfo
+
+
+class _Claim(Generic[T]):
+    """Read-only attribute read from the cached ``SessionClaims`` (``default`` if signed out)."""
+
+    __slots__ = ("default", "name")
+
+    def __init__(self, name: str, default: T) -> None:
+        self.name = name
+        self.default = default
+
+    def __get__(self, obj: Auth | None, owner: type[Auth]) -> T:
+        session = obj._session if obj is not None else None
+        return self.default if session is None else cast(T, getattr(session, self.name))
+
+
+class Auth:
+    """Who made the request (SPEC §4). Immutable; a thin view over cached ``SessionClaims``."""
+
+    __slots__ = ("_context", "_message", "_reason", "_session", "_status")
+
+    _session: SessionClaims | None
+    _reason: str | None
+    _message: str | None
+    _status: str | None
+    _context: AuthContext | None
+
+    def __init__(
+        self,
+        session: SessionClaims | None,
+        reason: str | None,
+        message: str | None,
+        session_status: str | None,
+        context: AuthContext | None,
+    ) -> None:
+        for name, value in (
+            ("_session", session),
+            ("_reason", reason),
+            ("_message", message),
+            ("_status", session_status),
+            ("_context", context),
+        ):
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def signed_in(cls, session: SessionClaims, *, context: AuthContext | None = None) -> Auth:
+        return cls(session, None, None, session.session_status, context)
+
+    @classmethod
+    def signed_out(
+        cls,
+        reason: str | None,
+        *,
+        context: AuthContext | None = None,
+        message: str | None = None,
+        session_status: str | None = None,
+    ) -> Auth:
+        return cls(None, reason, message, session_status, context)
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError(f"Auth is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError(f"Auth is immutable; cannot delete {name!r}")
+
+    def __repr__(self) -> str:
+        if self._session is None:
+            return f"<Auth signed-out reason={self._reason!r}>"
+        s = self._session
+        return f"<Auth user_id={s.user_id!r} session_id={s.session_id!r} org_id={s.org_id!r}>"
+
+    # identity, delegated to the cached claims
+    @property
+    def is_signed_in(self) -> bool:
+        return self._session is not None and self._status != "pending"
+
+    user_id: _Claim[str | None] = _Claim("user_id", None)
+    session_id: _Claim[str | None] = _Claim("session_id", None)
+    org_id: _Claim[str | None] = _Claim("org_id", None)
+    org_role: _Claim[str | None] = _Claim("org_role", None)
+    org_slug: _Claim[str | None] = _Claim("org_slug", None)
+    org_permissions: _Claim[tuple[str, ...]] = _Claim("org_permissions", ())
+    features: _Claim[tuple[str, ...]] = _Claim("features", ())
+    plans: _Claim[tuple[str, ...]] = _Claim("plans", ())
+    factor_verification_age: _Claim[tuple[int, int] | None] = _Claim(
+        "factor_verification_age", None
+    )
+    actor: _Claim[Mapping[str, Any] | None] = _Claim("actor", None)
+    claims: _Claim[Mapping[str, Any]] = _Claim("claims", _EMPTY)
+    token: _Claim[str | None] = _Claim("token", None)
+
+    @property
+    def session_status(self) -> str | None:
+        return self._status
+
+    @property
+    def token_type(self) -> str | None:
+        return "session_token" if self._session else None
+
+    @property
+    def reason(self) -> str | None:
+        return self._reason
+
+    @property
+    def message(self) -> str | None:
+        return self._message
+
+    @property
+    def context(self) -> AuthContext | None:
+        return self._context
+
+    @property
+    def scopes(self) -> list[str]:
+        """Starlette ``requires()`` scopes: ``authenticated``, the org role, its permissions."""
+        if not self.is_signed_in or self._session is None:
+            return []
+        role = [self._session.org_role] if self._session.org_role else []
+        return ["authenticated", *role, *self._session.org_permissions]
+
+    # authorization
+    def has(
+        self,
+        role: object = None,
+        permission: object = None,
+        feature: object = None,
+        plan: object = None,
+        reverification: object = None,
+    ) -> bool:
+        """SPEC §5. Signed-out (or pending) → False."""
+        session = self._session if self.is_signed_in else None
+        return evaluate_has(session, role, permission, feature, plan, reverification)
+
+    def protect(
+        self,
+        role: object = None,
+        permission: object = None,
+        feature: object = None,
+        plan: object = None,
+        reverification: object = None,
+        *,
+        predicate: Callable[[HasFunction], object] | None = None,
+        unauthenticated_url: str | None = None,
+        unauthorized_url: str | None = None,
+    ) -> Auth:
+        """Return ``self`` when every requirement holds; raise the SPEC §6 error otherwise."""
+        if self._session is None and self._reason == _KEYSET_DOWN:
+            raise KeySetUnavailable(self, "the key set could not be loaded")
+        if not self.is_signed_in:
+            raise Unauthenticated(self, unauthenticated_url=unauthenticated_url)
+        asked = {"role": role, "permission": permission, "feature": feature, "plan": plan}
+        others = {k: v for k, v in asked.items() if v is not None}
+        if not others and reverification is None and predicate is None:
+            return self
+        passed = (not others or self.has(**others)) and (
+            predicate is None or bool(predicate(self.has))
+        )
+        if not passed:
+            raise Unauthorized(self, unauthorized_url=unauthorized_url)
+        if reverification is not None and not self.has(reverification=reverification):
+            metadata = (
+                reverification_metadata(reverification)
+                if isinstance(reverification, str | Mapping)
+                else None
+            )
+            raise Unauthorized(self, unauthorized_url=unauthorized_url, reverification=metadata)
+        return self
+
+    # redirects
+    def redirect_to_sign_in(self, return_back_url: str | None = None) -> NoReturn:
+        """Raise ``SignInRedirect`` to the sign-in page (``Unauthenticated`` when none is known)."""
+        url = None
+        if self._context is not None:
+            url = self._context.navigator.sign_in_url(self._context.request, return_back_url)
+        if url is None:
+            raise Unauthenticated(self)
+        raise SignInRedirect(url)
+
+    def redirect_to_sign_up(self, return_back_url: str | None = None) -> NoReturn:
+        """Raise ``SignInRedirect`` to the sign-up page (``Unauthenticated`` when none is known)."""
+        url = None
+        if self._context is not None:
+            url = self._context.navigator.sign_up_url(self._context.request, return_back_url)
+        if url is None:
+            raise Unauthenticated(self)
+        raise SignInRedirect(url)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe snake_case view; never the token (nor the raw claims)."""
+        fva = self.factor_verification_age
+        actor = self.actor
+        return {
+            "is_signed_in": self.is_signed_in,
+            "user_id": self.user_id,
+            "session_id": self.session_id,
+            "session_status": self.session_status,
+            "org_id": self.org_id,
+            "org_role": self.org_role,
+            "org_slug": self.org_slug,
+            "org_permissions": list(self.org_permissions),
+            "features": list(self.features),
+            "plans": list(self.plans),
+            "factor_verification_age": list(fva) if fva is not None else None,
+            "actor": dict(actor) if actor is not None else None,
+            "token_type": self.token_type,
+            "reason": self.reason,
+            "message": self.message,
+            "scopes": self.scopes,
+        }
