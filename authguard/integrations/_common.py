@@ -68,7 +68,7 @@ class ProtectSpec:
         if len(args) == 1 and callable(args[0]) and not kwargs:
             return cls(), args[0]
         if args:
-            raise TypeError("protect() takes keyword arguments only, e.g. protect(role='org:admin')")
+            raise TypeError("protect() takes keyword arguments only: protect(role='org:admin')")
         return cls(dict(kwargs)), None
 
 
