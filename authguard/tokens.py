@@ -137,7 +137,8 @@ def parse_token(token: str, settings: Settings, *, requires_kid: bool) -> Parsed
     typ = header.get("typ", "JWT")
     if typ != "JWT" or not isinstance(typ, str):
         _fail("token-invalid", "Invalid JWT type. Expected JWT.")
-    if "cat" in header and header["cat"] not in ALLOWED_CATEGORIES:
+    cat = header.get("cat")
+    if "cat" in header and not (isinstance(cat, str) and cat in ALLOWED_CATEGORIES):
         _fail("token-invalid", "Invalid JWT category: not a session token.")
     for member in FORBIDDEN_HEADER_MEMBERS:
         if member in header:
