@@ -68,8 +68,9 @@ class UserData:
 
     id: str | None
     deleted: bool = False
-    email_addresses: tuple[str, ...] = ()
-    primary_email_address: str | None = None
+    # Personal data stays out of repr so logging a view does not log it.
+    email_addresses: tuple[str, ...] = field(default=(), repr=False)
+    primary_email_address: str | None = field(default=None, repr=False)
     username: str | None = None
     first_name: str | None = None
     last_name: str | None = None
@@ -169,7 +170,7 @@ class MembershipData:
     organization_id: str | None = None
     organization_slug: str | None = None
     user_id: str | None = None
-    identifier: str | None = None
+    identifier: str | None = field(default=None, repr=False)
     permissions: tuple[str, ...] = ()
     public_metadata: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -200,7 +201,7 @@ class InvitationData:
     """
 
     id: str | None
-    email_address: str | None = None
+    email_address: str | None = field(default=None, repr=False)
     role: str | None = None
     status: str | None = None
     organization_id: str | None = None
