@@ -1,0 +1,73 @@
+"""Flask ↔ core translation: ``RequestInfo`` from a Werkzeug request, ``Decision`` → response."""
+
+from __future__ import annotations
+
+from flask import Flask, Request, Response
+from werkzeug.exceptions import HTTPException, SecurityError, default_exceptions
+
+from authguard.decisions import Decision
+from authguard.integrations._common import header_map
+from authguard.request import RequestInfo
+
+__all__ = ["apply_headers", "build_request_info", "render_decision"]
+
+# Headers of the core's own body; a framework-rendered error page brings its own.
+_BODY_HEADERS = frozenset({"content-type", "content-length"})
+
+
+def build_request_info(request: Request, app: Flask) -> RequestInfo:
+    """Describe ``request`` to the core (SPEC §2, §7).
+
+    ``path`` is ``request.path`` (what Flask routes on; ``SCRIPT_NAME`` excluded). The host is
+    trusted only when ``TRUSTED_HOSTS`` is configured, because Werkzeug then validated it; a
+    host that fails that validation never raises here: the URL is then built from the server's
+    own name and the host is untrusted.
+    """
+    headers, cookie_header = header_map(request.headers.items())
+    trusted = bool(app.config.get("TRUSTED_HOSTS"))
+    try:
+        url = request.url
+    except SecurityError:
+        url, trusted = _server_url(request), False
+    return RequestInfo(
+        method=request.method,
+        path=request.path,
+        url=url,
+        headers=headers,
+        cookie_header=cookie_header,
+        host_trusted=trusted,
+    )
+
+
+def _server_url(request: Request) -> str:
+    environ = request.environ
+    scheme = request.scheme if request.scheme in ("http", "https") else "http"
+    name = str(environ.get("SERVER_NAME") or "localhost")
+    port = str(environ.get("SERVER_PORT") or "")
+    default = "443" if scheme == "https" else "80"
+    host = name if not port or port == default else f"{name}:{port}"
+    return f"{scheme}://{host}{request.root_path}{request.full_path.rstrip('?')}"
+
+
+def apply_headers(response: Response, pairs: tuple[tuple[str, str], ...]) -> None:
+    """Add the core's headers; ``Set-Cookie`` lines stay separate, others replace."""
+    for name, value in pairs:
+        if name.lower() == "set-cookie":
+            response.headers.add(name, value)
+        else:
+            response.headers[name] = value
+
+
+def render_decision(decision: Decision, app: Flask) -> Response:
+    """A ``Decision`` as a Flask response (SPEC §6).
+
+    ``framework_error`` decisions go through the app's own HTTP error handling (what
+    ``abort(status)`` would do), keeping the decision's headers such as ``Cache-Control``.
+    """
+    if decision.framework_error and decision.status in default_exceptions:
+        error: HTTPException = default_exceptions[decision.status]()
+        response = app.make_response(app.handle_http_exception(error))
+        extra = tuple(p for p in decision.headers if p[0].lower() not in _BODY_HEADERS)
+        apply_headers(response, extra)
+        return response
+    return app.response_class(decision.body, status=decision.status, headers=list(decision.headers))

@@ -1,0 +1,127 @@
+"""Per-app and per-request state of the Flask extension, and the view-stamp lookup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, current_app, g, request
+
+from authguard.exceptions import ConfigurationError
+from authguard.guard import Guard, RequestState
+from authguard.integrations.flask._glue import build_request_info
+from authguard.matchers import RouteMatcher
+from authguard.request import RequestInfo
+
+if TYPE_CHECKING:
+    from authguard.auth import Auth
+
+__all__ = [
+    "EXTENSION_KEY",
+    "PUBLIC_ATTR",
+    "AppState",
+    "RequestAuth",
+    "app_state",
+    "authenticated_request",
+    "current_request_info",
+    "request_auth",
+    "require_auth",
+    "view_is_public",
+]
+
+EXTENSION_KEY = "authguard"
+PUBLIC_ATTR = "_authguard_public"
+
+
+@dataclass(frozen=True, slots=True)
+class AppState:
+    """What one app's ``AuthGuard`` installed: ``app.extensions["authguard"]``."""
+
+    extension: Any  # the AuthGuard (typed loosely to avoid an import cycle)
+    guard: Guard
+    handler: Any
+    public_routes: RouteMatcher | None
+    skip: RouteMatcher | None
+
+
+@dataclass(slots=True)
+class RequestAuth:
+    """``g._authguard``: one request's ``RequestInfo`` and ``RequestState``.
+
+    ``request`` pins the Werkzeug request it belongs to, so a ``g`` shared by several requests
+    (an app context pushed by hand) never hands one request's identity to another.
+    """
+
+    request: object
+    info: RequestInfo
+    state: RequestState
+    headers_applied: bool = False
+
+
+def app_state(app: Flask | None = None) -> AppState:
+    """The ``AppState`` of ``app`` (default: the current app), or a ConfigurationError."""
+    target = app if app is not None else current_app._get_current_object()  # type: ignore[attr-defined]
+    state = target.extensions.get(EXTENSION_KEY)
+    if not isinstance(state, AppState):
+        raise ConfigurationError(
+            f"AuthGuard is not initialised on app {target.name!r}: call AuthGuard(app) or "
+            "guard.init_app(app) in your application factory"
+        )
+    return state
+
+
+def _current_request() -> object:
+    return request._get_current_object()  # type: ignore[attr-defined]
+
+
+def authenticated_request() -> RequestAuth | None:
+    """``g._authguard`` when it belongs to the current request (no authentication here)."""
+    ctx: RequestAuth | None = g.get("_authguard")
+    return ctx if ctx is not None and ctx.request is _current_request() else None
+
+
+def current_request_info() -> RequestInfo:
+    """This request's ``RequestInfo`` (built once when the request was authenticated)."""
+    ctx = authenticated_request()
+    return ctx.info if ctx is not None else build_request_info(request, current_app)
+
+
+def request_auth(state: AppState) -> RequestAuth | None:
+    """Authenticate the current request once (cached in ``g._authguard``); None when skipped."""
+    ctx = authenticated_request()
+    if ctx is not None:
+        return ctx
+    info = build_request_info(request, current_app)
+    if state.skip is not None and state.skip(info):
+        return None
+    ctx = RequestAuth(_current_request(), info, state.guard.authenticate(info))
+    g._authguard = ctx
+    return ctx
+
+
+def require_auth() -> Auth:
+    """The current request's ``Auth``; ConfigurationError when ``skip`` excluded the request."""
+    ctx = request_auth(app_state())
+    if ctx is None:
+        raise ConfigurationError(
+            f"{request.path!r} is excluded by AuthGuard(skip=...), so it is not authenticated; "
+            "remove it from skip to use current_auth or protect there"
+        )
+    return ctx.state.auth
+
+
+def view_is_public() -> bool:
+    """True when the routed view (function, ``MethodView`` class or method) is ``@public``."""
+    endpoint = request.endpoint
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    if view is None:
+        return False
+    if getattr(view, PUBLIC_ATTR, False):
+        return True
+    view_class = getattr(view, "view_class", None)
+    if view_class is None:
+        return False
+    method = getattr(view_class, request.method.lower(), None)
+    if method is None and request.method == "HEAD":
+        method = getattr(view_class, "get", None)
+    return bool(getattr(view_class, PUBLIC_ATTR, False) or getattr(method, PUBLIC_ATTR, False))
