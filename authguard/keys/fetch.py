@@ -3,8 +3,9 @@
 ``http_timeout`` bounds the whole exchange, not each socket read: a server that drips a byte at a
 time is cut off once the deadline passes. Sync: the deadline is checked between body chunks and
 a watchdog shuts the socket down when it passes, so no blocking read outlives it. Async: the
-whole exchange runs under ``asyncio.timeout``. Redirects are never followed (a 3xx is a failure), and the body is
-read raw (``Accept-Encoding: identity``) so a compressed body can't expand past the cap.
+whole exchange runs under ``asyncio.timeout``. Redirects are never followed (a 3xx is a
+failure), and only an uncompressed body is accepted (``Accept-Encoding: identity``) so nothing
+expands past the cap.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ def _timeout(seconds: float) -> httpx.Timeout:
 def _check_head(response: httpx.Response) -> None:
     if not 200 <= response.status_code < 300:
         raise FetchError(f"HTTP {response.status_code}")
+    # We asked for identity; decoding a compressed body could expand it far past the cap.
+    if response.headers.get("Content-Encoding", "identity").strip().lower() != "identity":
+        raise FetchError("compressed body (Content-Encoding) refused")
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise FetchError(f"body larger than {MAX_BODY_BYTES} bytes")
@@ -147,7 +151,7 @@ def fetch_keys(
             response = client.send(request, stream=True, follow_redirects=False)
             try:
                 _check_head(response)
-                for chunk in response.iter_raw():
+                for chunk in response.iter_bytes():
                     if time.monotonic() > deadline:
                         raise FetchError(f"no complete response within {limit} s")
                     body.add(chunk)
@@ -169,7 +173,7 @@ async def afetch_keys(
             response = await client.send(request, stream=True, follow_redirects=False)
             try:
                 _check_head(response)
-                async for chunk in response.aiter_raw():
+                async for chunk in response.aiter_bytes():
                     body.add(chunk)
             finally:
                 await response.aclose()
