@@ -10,7 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from authguard.exceptions import ConfigurationError
-from authguard.matchers import STATIC_ASSETS, RouteMatcher, create_route_matcher, route_path
+from authguard.matchers import (
+    STATIC_ASSETS,
+    RouteMatcher,
+    compile_pattern,
+    create_route_matcher,
+    route_path,
+)
 from authguard.request import RequestInfo
 
 CASES = [
@@ -231,3 +237,22 @@ def test_arbitrary_paths_never_raise(path: str) -> None:
     m = create_route_matcher([*PATTERNS, re.compile("x"), lambda _: False])
     assert m(path) in (True, False)
     assert m("/" + path) in (True, False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="/:*+?{}()\\.ab-_#", max_size=20))
+def test_arbitrary_patterns_compile_or_raise_configuration_error(pattern: str) -> None:
+    message = ""
+    try:
+        matcher = create_route_matcher(pattern)
+    except ConfigurationError as exc:
+        message = str(exc)
+    else:
+        assert matcher("/a/b") in (True, False)
+        return
+    assert repr(pattern) in message
+
+
+def test_compiles_like_clerk_example() -> None:
+    # clerk-semantics §6: /dashboard(.*) → ^\/dashboard(.*)[\/#\?]?$ with flag i
+    assert compile_pattern("/dashboard(.*)") == r"/dashboard(.*)[/\#\?]?"
