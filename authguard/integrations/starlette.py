@@ -1,0 +1,293 @@
+"""Starlette adapter (SPEC §6–8): a pure-ASGI ``AuthGuardMiddleware`` and ``protect(...)``.
+
+Decisions made here (also in ``docs/quickstart-starlette.md``):
+
+- ``skip`` matches: the request is not authenticated at all (no ``scope["auth"]``, no ``Vary``),
+  as if the middleware were absent; ``protect``/``get_auth`` there raise ConfigurationError.
+- ``handler`` and ``public_routes`` together: public routes do not run the handler; every other
+  route runs it (and the handler decides). ``public_routes`` alone protects every other route.
+- Failures are rendered with the core's body as-is (Starlette has no framework error pages).
+- Cookie-authenticated WebSockets need an ``Origin`` equal to the app origin (``app_origin``,
+  an ``authorized_parties`` entry, else the request's own origin); otherwise they are signed-out
+  with reason ``cross-origin-cookie`` (cross-site WebSocket hijacking, SPEC §7).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any, TypeVar, cast
+
+from starlette.authentication import BaseUser
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from authguard.auth import Auth, AuthContext
+from authguard.decisions import Decision
+from authguard.exceptions import AuthGuardError, ConfigurationError
+from authguard.guard import Guard, RequestState
+from authguard.integrations._common import (
+    PROTECT_FAILURES,
+    ProtectSpec,
+    add_vary,
+    build_matcher,
+    header_map,
+)
+from authguard.request import RequestInfo, origin_of
+from authguard.settings import Settings
+
+__all__ = ["AuthGuardMiddleware", "AuthGuardUser", "protect", "request_info"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+Handler = Callable[[Auth, Request], "Response | Awaitable[Response | None] | None"]
+
+#: scope key holding the middleware's Guard (how dependencies know the middleware ran).
+GUARD_KEY = "authguard.guard"
+#: scope key set (True) when ``skip`` matched.
+SKIPPED_KEY = "authguard.skipped"
+CROSS_ORIGIN_COOKIE = "cross-origin-cookie"
+WS_POLICY_VIOLATION = 1008
+
+
+class AuthGuardUser(BaseUser):
+    """``scope["user"]``: Starlette's ``BaseUser`` over an ``Auth`` (identity = user id)."""
+
+    def __init__(self, auth: Auth) -> None:
+        self.auth = auth
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.auth.is_signed_in
+
+    @property
+    def display_name(self) -> str:
+        return self.auth.user_id or ""
+
+    @property
+    def identity(self) -> str:
+        return self.auth.user_id or ""
+
+
+def route_path(scope: Scope) -> str:
+    """The path Starlette's router dispatches on: ``scope["path"]`` without ``root_path``."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root) and (len(path) == len(root) or path[len(root)] == "/"):
+        path = path[len(root) :]
+    return path or "/"
+
+
+def request_info(scope: Scope) -> RequestInfo:
+    """Describe an ``http``/``websocket`` scope to the core (SPEC §2)."""
+    pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+    headers, cookie_header = header_map(pairs)
+    method = scope.get("method", "GET") if scope["type"] == "http" else "GET"
+    url = str(HTTPConnection(scope).url)
+    return RequestInfo(method, route_path(scope), url, headers, cookie_header)
+
+
+def _websocket_origin_ok(info: RequestInfo, settings: Settings) -> bool:
+    authorization = info.header("authorization") or ""
+    if authorization[:7].lower() == "bearer ":
+        return True  # header tokens are not ambient credentials
+    origin = origin_of(info.header("origin") or "")
+    allowed = [settings.app_origin, *settings.authorized_parties]
+    trusted = {origin_of(o) for o in allowed if o} or {info.origin}
+    return origin is not None and origin in trusted
+
+
+def _vary_sender(send: Send, extra: tuple[tuple[str, str], ...]) -> Send:
+    """Wrap ``send``: merge ``Vary`` and append ``extra`` on the response start only."""
+    raw_extra = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra]
+
+    async def sender(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"vary"]
+            varies = [
+                v.decode("latin-1") for k, v in message.get("headers", ()) if k.lower() == b"vary"
+            ]
+            vary = add_vary(", ".join(varies) or None)
+            message = {**message, "headers": [*headers, (b"vary", vary.encode()), *raw_extra]}
+        await send(message)
+
+    return sender
+
+
+async def send_decision(decision: Decision, send: Send) -> None:
+    """Send a core ``Decision`` as a complete HTTP response (headers kept one per line)."""
+    headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in decision.headers]
+    headers.append((b"content-length", str(len(decision.body)).encode()))
+    await send({"type": "http.response.start", "status": decision.status, "headers": headers})
+    await send({"type": "http.response.body", "body": decision.body})
+
+
+async def _refuse(
+    guard: Guard, error: AuthGuardError, info: RequestInfo, scope: Scope, send: Send
+) -> None:
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": WS_POLICY_VIOLATION})
+        return
+    await send_decision(guard.decide(error, info), send)
+
+
+class AuthGuardMiddleware:
+    """Pure-ASGI ``clerkMiddleware()``: authenticates every ``http``/``websocket`` scope.
+
+    Sets ``scope["auth"]`` (an ``Auth``) and ``scope["user"]`` (an ``AuthGuardUser``), runs the
+    optional ``handler(auth, request)``, and renders ``protect()`` failures raised by the handler,
+    endpoints or dependencies per SPEC §6. Never reads the body, never buffers the response.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        settings: Settings | None = None,
+        handler: Handler | None = None,
+        public_routes: Any = None,
+        skip: Any = None,
+    ) -> None:
+        self.app = app
+        self.guard = Guard(settings)
+        self.handler = handler
+        self.handler_is_async = handler is not None and _is_async_callable(handler)
+        self.public_routes = build_matcher(public_routes)
+        self.skip = build_matcher(skip)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        info = request_info(scope)
+        if self.skip is not None and self.skip(info):
+            scope[SKIPPED_KEY] = True
+            await self.app(scope, receive, send)
+            return
+        state = await self._authenticate(scope, info)
+        if scope["type"] == "http":
+            send = _vary_sender(send, () if state.status == "handshake" else state.headers)
+            if state.status == "handshake":
+                await send_decision(self.guard.handshake_decision(state), send)
+                return
+        scope[GUARD_KEY] = self.guard
+        scope["auth"] = state.auth
+        scope["user"] = AuthGuardUser(state.auth)
+        await self._dispatch(scope, receive, send, info, state.auth)
+
+    async def _authenticate(self, scope: Scope, info: RequestInfo) -> RequestState:
+        state = await self.guard.aauthenticate(info)
+        if scope["type"] != "websocket" or not state.is_signed_in:
+            return state
+        if _websocket_origin_ok(info, self.guard.settings):
+            return state
+        context = AuthContext(self.guard.navigator, info)
+        auth = Auth.signed_out(CROSS_ORIGIN_COOKIE, context=context)
+        return RequestState("signed-out", CROSS_ORIGIN_COOKIE, None, None, auth, state.headers)
+
+    async def _dispatch(
+        self, scope: Scope, receive: Receive, send: Send, info: RequestInfo, auth: Auth
+    ) -> None:
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            response = None if info.is_preflight else await self._policy(scope, receive, auth, info)
+            if response is not None:
+                await response(scope, receive, tracking_send)
+                return
+            await self.app(scope, receive, tracking_send)
+        except PROTECT_FAILURES as exc:
+            if started:
+                raise
+            await _refuse(self.guard, cast(AuthGuardError, exc), info, scope, send)
+
+    async def _policy(
+        self, scope: Scope, receive: Receive, auth: Auth, info: RequestInfo
+    ) -> Response | None:
+        public = self.public_routes is not None and self.public_routes(info)
+        if self.handler is None:
+            if self.public_routes is not None and not public:
+                auth.protect()
+            return None
+        if public:
+            return None
+        result = self.handler(auth, Request(scope, receive))
+        if self.handler_is_async:
+            result = await cast(Awaitable[Response | None], result)
+        return result if isinstance(result, Response) else None
+
+
+def _is_async_callable(obj: Any) -> bool:
+    while isinstance(obj, functools.partial):
+        obj = obj.func
+    return inspect.iscoroutinefunction(obj) or inspect.iscoroutinefunction(
+        getattr(obj, "__call__", None)  # noqa: B004 -- callable objects with async __call__
+    )
+
+
+def auth_from_scope(scope: MutableMapping[str, Any]) -> Auth:
+    """The middleware's ``Auth`` for this connection, or a ConfigurationError saying why not."""
+    auth = scope.get("auth")
+    if isinstance(auth, Auth):
+        return auth
+    if scope.get(SKIPPED_KEY):
+        raise ConfigurationError(
+            f"{scope.get('path')!r} is excluded by AuthGuardMiddleware(skip=...), so it is not "
+            "authenticated; remove it from skip to protect it."
+        )
+    raise ConfigurationError(
+        "authguard.starlette.protect needs AuthGuardMiddleware: add "
+        "Middleware(AuthGuardMiddleware) to your Starlette(middleware=[...])."
+    )
+
+
+def _connection(args: tuple[Any, ...], kwargs: dict[str, Any]) -> HTTPConnection:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, HTTPConnection):
+            return value
+    raise ConfigurationError("protect(): the endpoint receives no Request or WebSocket argument")
+
+
+def _check(spec: ProtectSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    conn = _connection(args, kwargs)
+    auth = auth_from_scope(conn.scope)
+    if conn.scope["type"] == "http" and request_info(conn.scope).is_preflight:
+        return  # a CORS preflight carries no credentials (SPEC §6)
+    spec.enforce(auth)
+
+
+def _decorate(func: F, spec: ProtectSpec) -> F:
+    if _is_async_callable(func):
+
+        @functools.wraps(func)
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            _check(spec, args, kwargs)
+            return await func(*args, **kwargs)
+
+        return cast(F, async_wrapper)
+
+    @functools.wraps(func)
+    def sync_wrapper(*args: Any, **kwargs: Any) -> Any:
+        _check(spec, args, kwargs)
+        return func(*args, **kwargs)
+
+    return cast(F, sync_wrapper)
+
+
+def protect(*args: Any, **kwargs: Any) -> Any:
+    """``@protect`` / ``@protect(role=..., permission=..., ...)`` for Starlette endpoints.
+
+    Works on function endpoints (sync and async), ``HTTPEndpoint`` methods and WebSocket
+    endpoints; failures propagate to ``AuthGuardMiddleware``, which answers per SPEC §6 (a
+    WebSocket is closed with 1008 before ``accept``, i.e. an HTTP 403 handshake rejection).
+    """
+    spec, func = ProtectSpec.from_decorator_args(args, kwargs)
+    if func is not None:
+        return _decorate(func, spec)
+    return functools.partial(_decorate, spec=spec)
