@@ -21,7 +21,8 @@ SETTINGS = Settings()
 
 def decode_part(token: str, index: int) -> dict[str, Any]:
     part = token.split(".")[index]
-    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    decoded: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    return decoded
 
 
 def verified(token: str, now: float = NOW) -> Any:
@@ -31,7 +32,7 @@ def verified(token: str, now: float = NOW) -> Any:
     return normalize_claims(parsed.payload, token)
 
 
-ORG = {
+ORG: dict[str, Any] = {
     "org_id": "org_1",
     "org_slug": "acme",
     "org_role": "admin",

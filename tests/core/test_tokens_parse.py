@@ -161,7 +161,7 @@ HEADER_CASES: list[tuple[str, dict[str, Any], str]] = [
 
 
 def header_with(changes: dict[str, Any]) -> dict[str, Any]:
-    header = dict(HEADER)
+    header: dict[str, Any] = dict(HEADER)
     if changes.pop("cat_null", False):
         header["cat"] = None
     for name, value in changes.items():
