@@ -130,14 +130,8 @@ def sign_jwt(
     return f"{signing_input.decode('ascii')}.{b64url(signature)}"
 
 
-def _org_v2(
-    org_id: str,
-    org_slug: str | None,
-    org_role: str | None,
-    permissions: Sequence[str],
-    features: list[str],
-) -> tuple[dict[str, Any], list[str]]:
-    """The compact ``o`` claim; returns it and ``fea`` extended with the org features needed."""
+def _group_permissions(permissions: Sequence[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """Distinct permission names (bit order) and the permissions of each feature."""
     perm_names: list[str] = []
     by_feature: dict[str, list[str]] = {}
     for permission in permissions:
@@ -147,6 +141,18 @@ def _org_v2(
         by_feature.setdefault(parts[1], []).append(parts[2])
         if parts[2] not in perm_names:
             perm_names.append(parts[2])
+    return perm_names, by_feature
+
+
+def _org_v2(
+    org_id: str,
+    org_slug: str | None,
+    org_role: str | None,
+    permissions: Sequence[str],
+    features: list[str],
+) -> tuple[dict[str, Any], list[str]]:
+    """The compact ``o`` claim; returns it and ``fea`` extended with the org features needed."""
+    perm_names, by_feature = _group_permissions(permissions)
     org_features = [f.split(":", 1)[1] for f in features if f.split(":", 1)[0] in ("o", "ou", "uo")]
     features = features + [f"o:{name}" for name in by_feature if name not in org_features]
     org_features += [name for name in by_feature if name not in org_features]
