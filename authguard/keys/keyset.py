@@ -3,7 +3,9 @@
 Both shells of :class:`RemoteKeySet` drive the same :class:`KeyCacheState`; only the I/O differs.
 Single flight: a fetch happens under a lock (a ``threading.Lock`` for threads, an
 ``asyncio.Lock`` per event loop for coroutines) and every waiter re-checks the state once it gets
-the lock, so a crowd of cold requests costs one fetch, not one each.
+the lock, so a crowd of cold requests costs one fetch, not one each. Threads share one flight;
+coroutines share one flight per event loop (loops running at the same time in different threads
+may each fetch once).
 """
 
 from __future__ import annotations
