@@ -84,8 +84,11 @@ def request_info(scope: Scope) -> RequestInfo:
     pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
     headers, cookie_header = header_map(pairs)
     method = scope.get("method", "GET") if scope["type"] == "http" else "GET"
-    url = str(HTTPConnection(scope).url)
-    return RequestInfo(method, route_path(scope), url, headers, cookie_header)
+    url = HTTPConnection(scope).url
+    if url.scheme in ("ws", "wss"):
+        # The handshake is an HTTP request; origins compare against http(s) (RFC 6455 §4.1).
+        url = url.replace(scheme="https" if url.scheme == "wss" else "http")
+    return RequestInfo(method, route_path(scope), str(url), headers, cookie_header)
 
 
 def _websocket_origin_ok(info: RequestInfo, settings: Settings) -> bool:
