@@ -135,7 +135,14 @@ def verify_webhook(
 def _resolve_keys(secret: str | Sequence[str] | None) -> list[bytes]:
     if secret is None:
         secret = Settings.from_env().webhook_secret
-    secrets = [secret] if isinstance(secret, str) else list(secret)
+    if isinstance(secret, str):
+        secrets: list[object] = [secret]
+    elif isinstance(secret, Iterable):
+        secrets = list(secret)
+    else:
+        raise ConfigurationError(
+            "webhook_secret must be a string or strings", setting="webhook_secret"
+        )
     if not secrets:
         raise ConfigurationError(
             "no webhook signing secret: pass secret= or set CLERK_WEBHOOK_SIGNING_SECRET "

@@ -220,6 +220,8 @@ BAD_SECRETS: dict[str, Any] = {
     "decodes to nothing": "whsec_====",
     "valid then empty": [SECRET, ""],
     "non-string entry": [b"raw key"],
+    "bytes": SECRET.encode(),
+    "a number": 42,
 }
 
 
