@@ -1,0 +1,11 @@
+"""authguard for Django: ``INSTALLED_APPS += ["authguard.django"]``, then add
+``authguard.django.middleware.AuthGuardMiddleware`` to ``MIDDLEWARE`` after
+``AuthenticationMiddleware``. See ``docs/quickstart-django.md``.
+"""
+
+from __future__ import annotations
+
+from authguard.integrations.django.decorators import aget_auth, get_auth, protect, public
+from authguard.integrations.django.users import TokenUser
+
+__all__ = ["TokenUser", "aget_auth", "get_auth", "protect", "public"]

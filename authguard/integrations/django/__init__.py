@@ -1,0 +1,1 @@
+"""Django adapter internals; the public names live in ``authguard.django``."""
