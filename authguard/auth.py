@@ -146,12 +146,14 @@ def check_reverification(session: SessionClaims, config: object) -> bool:
     return first_fresh if second == -1 else first_fresh and second_fresh
 
 
-def reverification_metadata(config: Reverification) -> str | dict[str, Any]:
+def reverification_metadata(config: object) -> str | dict[str, Any] | None:
     """What ClerkJS's ``useReverification`` expects back: the preset name or the config."""
+    parsed = _parse_reverification(config)
+    if parsed is None:
+        return None
     if isinstance(config, str):
         return config
-    minutes = config.get("after_minutes", config.get("afterMinutes"))
-    return {"level": config.get("level"), "afterMinutes": minutes}
+    return {"level": parsed[1], "afterMinutes": parsed[0]}
 
 
 def evaluate_has(
@@ -341,58 +343,48 @@ class Auth:
         others = {k: v for k, v in asked.items() if v is not None}
         if not others and reverification is None and predicate is None:
             return self
-        passed = (not others or self.has(**others)) and (
-            predicate is None or bool(predicate(self.has))
-        )
-        if not passed:
+        if (others and not self.has(**others)) or (predicate and not predicate(self.has)):
             raise Unauthorized(self, unauthorized_url=unauthorized_url)
         if reverification is not None and not self.has(reverification=reverification):
-            metadata = (
-                reverification_metadata(reverification)
-                if isinstance(reverification, str | Mapping)
-                else None
-            )
+            metadata = reverification_metadata(reverification)
             raise Unauthorized(self, unauthorized_url=unauthorized_url, reverification=metadata)
         return self
 
     # redirects
     def redirect_to_sign_in(self, return_back_url: str | None = None) -> NoReturn:
         """Raise ``SignInRedirect`` to the sign-in page (``Unauthenticated`` when none is known)."""
-        url = None
-        if self._context is not None:
-            url = self._context.navigator.sign_in_url(self._context.request, return_back_url)
-        if url is None:
-            raise Unauthenticated(self)
-        raise SignInRedirect(url)
+        self._redirect("sign_in_url", return_back_url)
 
     def redirect_to_sign_up(self, return_back_url: str | None = None) -> NoReturn:
         """Raise ``SignInRedirect`` to the sign-up page (``Unauthenticated`` when none is known)."""
+        self._redirect("sign_up_url", return_back_url)
+
+    def _redirect(self, builder: str, return_back_url: str | None) -> NoReturn:
         url = None
         if self._context is not None:
-            url = self._context.navigator.sign_up_url(self._context.request, return_back_url)
+            build = getattr(self._context.navigator, builder)
+            url = build(self._context.request, return_back_url)
         if url is None:
             raise Unauthenticated(self)
         raise SignInRedirect(url)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe snake_case view; never the token (nor the raw claims)."""
-        fva = self.factor_verification_age
-        actor = self.actor
-        return {
-            "is_signed_in": self.is_signed_in,
-            "user_id": self.user_id,
-            "session_id": self.session_id,
-            "session_status": self.session_status,
-            "org_id": self.org_id,
-            "org_role": self.org_role,
-            "org_slug": self.org_slug,
-            "org_permissions": list(self.org_permissions),
-            "features": list(self.features),
-            "plans": list(self.plans),
-            "factor_verification_age": list(fva) if fva is not None else None,
-            "actor": dict(actor) if actor is not None else None,
-            "token_type": self.token_type,
-            "reason": self.reason,
-            "message": self.message,
-            "scopes": self.scopes,
-        }
+        return {name: _jsonable(getattr(self, name)) for name in _DICT_FIELDS}
+
+
+# fmt: off
+_DICT_FIELDS = (
+    "is_signed_in", "user_id", "session_id", "session_status", "org_id", "org_role", "org_slug",
+    "org_permissions", "features", "plans", "factor_verification_age", "actor", "token_type",
+    "reason", "message", "scopes",
+)
+# fmt: on
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value

@@ -180,6 +180,8 @@ def test_protect_passes(kwargs: dict[str, Any]) -> None:
         {"predicate": lambda has: has(role="member")},
         {"predicate": lambda has: None},
         {"role": "member", "reverification": "strict"},  # the role failed: no metadata
+        {"reverification": {"level": "nope", "after_minutes": 1}},  # malformed: no metadata
+        {"reverification": "strictest"},
     ],
 )
 def test_protect_unauthorized_without_metadata(kwargs: dict[str, Any]) -> None:
