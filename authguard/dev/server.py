@@ -6,6 +6,8 @@ import logging
 import secrets
 import socketserver
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -86,10 +88,16 @@ class _HTTPServer(ThreadingHTTPServer):
 
 
 class DevServer:
-    """The dev instance; ``start()`` serves on a background thread and returns the URL."""
+    """The dev instance; ``start()`` serves on a background thread and returns the URL.
 
-    def __init__(self, config: DevConfig | None = None) -> None:
+    ``clock`` (seconds since the epoch) stamps sessions and tokens; tests inject one.
+    """
+
+    def __init__(
+        self, config: DevConfig | None = None, *, clock: Callable[[], float] = time.time
+    ) -> None:
         self.config = config or DevConfig()
+        self._clock = clock
         self.context: DevContext | None = None
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -116,13 +124,14 @@ class DevServer:
             issuer=url,
             ttl=self.config.token_ttl,
             claims_version=self.config.claims_version,
+            clock=self._clock,
         )
         self.context = DevContext(
             config=self.config,
             url=url,
             instance=instance,
             directory=directory,
-            sessions=SessionStore(),
+            sessions=SessionStore(self._clock),
             minter=minter,
             form_token=secrets.token_urlsafe(24),
             publishable_key=publishable_key(frontend_host(self.config.host, port)),
@@ -133,7 +142,8 @@ class DevServer:
     def start(self) -> str:
         url = self.bind()
         self._thread = threading.Thread(
-            target=self._bound().serve_forever, name="authguard-dev", daemon=True
+            target=self._bound().serve_forever,
+            kwargs={"poll_interval": 0.05}, name="authguard-dev", daemon=True
         )
         self._thread.start()
         return url
@@ -141,7 +151,7 @@ class DevServer:
     def serve_forever(self) -> None:
         """Serve on the calling thread until ``stop()`` or KeyboardInterrupt."""
         self.bind()
-        self._bound().serve_forever()
+        self._bound().serve_forever(poll_interval=0.2)
 
     def _bound(self) -> _HTTPServer:
         if self._httpd is None:
