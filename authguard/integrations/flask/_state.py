@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Request, current_app, g, request
 
 from authguard.exceptions import ConfigurationError
 from authguard.guard import Guard, RequestState
@@ -15,11 +16,14 @@ from authguard.request import RequestInfo
 
 if TYPE_CHECKING:
     from authguard.auth import Auth
+    from authguard.integrations.flask.extension import AuthGuard
 
 __all__ = [
     "EXTENSION_KEY",
     "PUBLIC_ATTR",
     "AppState",
+    "ErrorHook",
+    "Handler",
     "RequestAuth",
     "app_state",
     "authenticated_request",
@@ -32,14 +36,19 @@ __all__ = [
 EXTENSION_KEY = "authguard"
 PUBLIC_ATTR = "_authguard_public"
 
+#: ``handler(auth, request)``: sync or ``async def``; returning a response short-circuits.
+Handler = Callable[["Auth", Request], Any]
+#: ``hook(error) -> response`` for ``unauthenticated_handler`` / ``unauthorized_handler``.
+ErrorHook = Callable[[Any], Any]
+
 
 @dataclass(frozen=True, slots=True)
 class AppState:
     """What one app's ``AuthGuard`` installed: ``app.extensions["authguard"]``."""
 
-    extension: Any  # the AuthGuard (typed loosely to avoid an import cycle)
+    extension: AuthGuard
     guard: Guard
-    handler: Any
+    handler: Handler | None
     public_routes: RouteMatcher | None
     skip: RouteMatcher | None
 

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, Request, Response, current_app, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from flask.typing import ResponseReturnValue
 from werkzeug.utils import import_string
 
@@ -18,6 +18,8 @@ from authguard.integrations.flask._glue import apply_headers, render_decision
 from authguard.integrations.flask._state import (
     EXTENSION_KEY,
     AppState,
+    ErrorHook,
+    Handler,
     RequestAuth,
     app_state,
     authenticated_request,
@@ -30,14 +32,9 @@ from authguard.settings import Settings
 
 __all__ = ["AuthGuard", "ErrorHook", "Handler"]
 
-#: ``handler(auth, request)``: sync or ``async def``; returning a response short-circuits.
-Handler = Callable[[Auth, Request], Any]
-#: ``hook(error) -> response`` for ``unauthenticated_handler`` / ``unauthorized_handler``.
-ErrorHook = Callable[[Any], Any]
 H = TypeVar("H", bound=ErrorHook)
 
 CONFIG_PREFIX = "AUTHGUARD_"
-_UNSET: Any = object()
 
 
 class AuthGuard:
@@ -59,8 +56,8 @@ class AuthGuard:
         *,
         settings: Settings | None = None,
         handler: Handler | None = None,
-        public_routes: Any = _UNSET,
-        skip: Any = _UNSET,
+        public_routes: Any = None,
+        skip: Any = None,
     ) -> None:
         self._settings = settings
         self._handler = handler
@@ -110,7 +107,7 @@ class AuthGuard:
 
     @staticmethod
     def _option(app: Flask, key: str, explicit: Any, build: Callable[[Any], Any]) -> Any:
-        if explicit is not _UNSET and explicit is not None:
+        if explicit is not None:
             return build(explicit)
         return build(app.config.get(CONFIG_PREFIX + key))
 

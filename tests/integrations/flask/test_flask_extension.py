@@ -256,3 +256,21 @@ def test_flask_login_names_are_not_defined() -> None:
     assert not {"current_user", "login_required", "login_manager"} & set(dir(module))
     assert sorted(module.__all__) == module.__all__
     assert isinstance(make_settings(), Settings)
+
+
+@pytest.mark.parametrize(
+    ("config_routes", "explicit", "status"),
+    [
+        (["/open"], None, 200),  # AUTHGUARD_PUBLIC_ROUTES from app.config
+        (["/open"], ["/elsewhere"], 401),  # the constructor argument wins
+        (None, None, 200),  # no public_routes at all: nothing is protected by default
+    ],
+)
+def test_public_routes_from_config(
+    config_routes: list[str] | None, explicit: list[str] | None, status: int
+) -> None:
+    app = Flask(__name__)
+    app.config.update(key_config(KEY), AUTHGUARD_PUBLIC_ROUTES=config_routes)
+    AuthGuard(app, public_routes=explicit)
+    app.add_url_rule("/open", "open", identity)
+    assert app.test_client().get("/open", headers=API).status_code == status
