@@ -143,7 +143,9 @@ class DevServer:
         url = self.bind()
         self._thread = threading.Thread(
             target=self._bound().serve_forever,
-            kwargs={"poll_interval": 0.05}, name="authguard-dev", daemon=True
+            kwargs={"poll_interval": 0.05},
+            name="authguard-dev",
+            daemon=True,
         )
         self._thread.start()
         return url
