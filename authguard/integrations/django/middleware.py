@@ -34,6 +34,7 @@ from authguard.integrations.django.http import (
     decision_response,
     finish_response,
     framework_exception,
+    refusal,
     request_info,
 )
 from authguard.integrations.django.users import attach_user
@@ -57,6 +58,7 @@ class AuthGuardMiddleware:
         if self.is_async:
             markcoroutinefunction(self)
             self.process_view = self._aprocess_view  # type: ignore[method-assign,assignment]
+            self.process_exception = self._aprocess_exception  # type: ignore[method-assign,assignment]
         get_runtime()  # fail at startup, not on the first request, when settings are wrong
 
     # -- sync ---------------------------------------------------------------------------
@@ -129,16 +131,21 @@ class AuthGuardMiddleware:
         self, request: HttpRequest, view: Any, args: Any, kwargs: Any
     ) -> Response | None:
         """Enforce a ``@protect`` stamp before the view runs (raises for page 403/404)."""
-        auth = request.__dict__.get(AUTH_ATTR)
-        spec = policy_of(view)
-        if not isinstance(auth, Auth) or not isinstance(spec, ProtectSpec):
-            return None
-        return cast(Response | None, enforce(request, spec, auth))
+        return _view_policy(request, view)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> Response | None:
+        """Render ``protect()``/``redirect_to_sign_in()`` failures raised inside views."""
+        return _view_exception(request, exception)
+
+    async def _aprocess_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> Response | None:
+        return _view_exception(request, exception)
 
     async def _aprocess_view(
         self, request: HttpRequest, view: Any, args: Any, kwargs: Any
     ) -> Response | None:
-        return self.process_view(request, view, args, kwargs)
+        return _view_policy(request, view)
 
 
 # -- shared, no I/O ---------------------------------------------------------------------
@@ -163,6 +170,20 @@ def _refusal_or_error(
     if decision.framework_error:
         return framework_exception(request, decision)
     return decision_response(decision)
+
+
+def _view_policy(request: HttpRequest, view: Any) -> Response | None:
+    auth = request.__dict__.get(AUTH_ATTR)
+    spec = policy_of(view)
+    if not isinstance(auth, Auth) or not isinstance(spec, ProtectSpec):
+        return None
+    return cast(Response | None, enforce(request, spec, auth))
+
+
+def _view_exception(request: HttpRequest, exception: Exception) -> Response | None:
+    if not isinstance(exception, PROTECT_FAILURES) or AUTH_ATTR not in request.__dict__:
+        return None
+    return refusal(request, get_runtime().guard, cast(AuthGuardError, exception))
 
 
 def _skipped(runtime: Runtime, request: HttpRequest) -> bool:
