@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import secrets
 from typing import TYPE_CHECKING
 
 from authguard.dev import pages
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from authguard.dev.server import DevContext
 
 CLIENT_COOKIE = "__dev_client"
+DEV_BROWSER_COOKIE = "__clerk_db_jwt"
 ONE_YEAR = 365 * 24 * 3600
 
 
@@ -115,6 +117,12 @@ def _start_session(
     )
     for header in session_cookies(ctx, minted.token, minted.client_uat):
         response.header("Set-Cookie", header)
+    if not request.cookie(DEV_BROWSER_COOKIE):
+        # Development instances expect a dev-browser token (SPEC §12); it outlives sign-outs.
+        browser = "dvb_" + secrets.token_urlsafe(24)
+        for suffix in ("", f"_{ctx.cookie_suffix}"):
+            cookie = set_cookie(f"{DEV_BROWSER_COOKIE}{suffix}", browser, max_age=ONE_YEAR)
+            response.header("Set-Cookie", cookie)
     return response
 
 

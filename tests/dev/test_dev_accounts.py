@@ -54,6 +54,8 @@ def test_sign_in_sets_the_cookies(server: DevServer, client: httpx.Client) -> No
         assert "HttpOnly" not in cookies[name]
         assert "Domain" not in cookies[name]
     assert "HttpOnly" in cookies["__dev_client"]
+    assert cookies["__clerk_db_jwt"].startswith("__clerk_db_jwt=dvb_")
+    assert "__clerk_db_jwt" not in set_cookies(sign_in(client, "user_member"))
 
 
 @pytest.mark.parametrize(
