@@ -132,4 +132,3 @@ def _peers(results: Results, budget: Budget, repeated: Sequence[dict[str, Any]])
         )
     value = measure(asgi_apps.starlette_clerk_backend, repeated, budget.rounds, fresh=False)
     results.rows.append(Row(SECTION, "starlette clerk-backend-api", value))
-
