@@ -10,7 +10,7 @@ KEY = KeyPair.generate(kid="django-tests")
 PUBLISHABLE_KEY = "pk_test_Zm9vLWJhci0xMy5jbGVyay5hY2NvdW50cy5kZXYk"
 SIGN_IN = "https://foo-bar-13.accounts.dev/sign-in"
 
-SECRET_KEY = "django-insecure-authguard-tests"  # noqa: S105 -- test-only
+SECRET_KEY = "django-insecure-authguard-tests"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost"]
 USE_TZ = True

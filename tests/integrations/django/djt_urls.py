@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.urls import path
-
 import djt_views as v
+from django.urls import path
 
 urlpatterns = [
     path("", v.home),

@@ -59,13 +59,13 @@ def whoami(request: HttpRequest) -> JsonResponse:
         request,
         username=user.get_username(),
         is_authenticated=user.is_authenticated,
-        user_class=type(user).__name__,
+        user_class=user.__class__.__name__,
     )
 
 
 async def async_whoami(request: HttpRequest) -> JsonResponse:
     user = await request.auser()  # type: ignore[attr-defined]
-    return _identity(request, username=user.get_username(), user_class=type(user).__name__)
+    return _identity(request, username=user.get_username(), user_class=user.__class__.__name__)
 
 
 @method_decorator(protect(role="org:admin"), name="dispatch")
