@@ -96,8 +96,8 @@ class User(Model):
     username: str | None = None
     image_url: str | None = None
     public_metadata: dict[str, Any] = field(default_factory=dict)
-    private_metadata: dict[str, Any] = field(default_factory=dict)
-    unsafe_metadata: dict[str, Any] = field(default_factory=dict)
+    private_metadata: dict[str, Any] = field(default_factory=dict, repr=False)
+    unsafe_metadata: dict[str, Any] = field(default_factory=dict, repr=False)
     created_at: int | None = None
     updated_at: int | None = None
     last_sign_in_at: int | None = None
@@ -136,7 +136,7 @@ class Organization(Model):
     max_allowed_memberships: int | None = None
     created_by: str | None = None
     public_metadata: dict[str, Any] = field(default_factory=dict)
-    private_metadata: dict[str, Any] = field(default_factory=dict)
+    private_metadata: dict[str, Any] = field(default_factory=dict, repr=False)
     created_at: int | None = None
     updated_at: int | None = None
 
