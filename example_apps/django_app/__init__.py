@@ -1,0 +1,1 @@
+"""The example app on Django: settings ``example_apps.django_app.settings``."""

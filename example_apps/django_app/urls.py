@@ -1,0 +1,20 @@
+"""The routes; ``handler403`` renders refusals of page requests (authguard raises
+``PermissionDenied`` for them, API requests get JSON)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from example_apps.django_app import views
+
+urlpatterns = [
+    path("", views.home),
+    path("dashboard", views.dashboard),
+    path("admin", views.admin),
+    path("orgs/<str:org_id>", views.organization),
+    path("api/me", views.api_me),
+    path("api/admin/stats", views.api_admin_stats),
+    # Webhooks: path("webhooks/clerk", views.clerk_webhook) (authguard.webhooks) goes here.
+]
+
+handler403 = views.forbidden
