@@ -7,6 +7,7 @@ replaces ``request.auth`` with whatever its winning authenticator returned.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from http.cookies import CookieError, Morsel
 from typing import Any
 
@@ -91,8 +92,7 @@ def request_info(request: HttpRequest) -> RequestInfo:
 def decision_response(decision: Decision) -> HttpResponse:
     """A plain ``HttpResponse`` carrying the decision's status, headers and body as-is."""
     response = HttpResponse(decision.body, status=decision.status)
-    for name, value in decision.headers:
-        response[name] = value
+    _add_headers(response, decision.headers)
     return response
 
 
@@ -154,9 +154,14 @@ def finish_response(
         for name, value in refused.headers:
             if name.lower() not in _BODY_HEADERS:
                 response[name] = value
-    for name, value in state.headers if state is not None else ():
+    if state is not None and state.status != "handshake":  # the handshake answer has them
+        _add_headers(response, state.headers)
+    return response
+
+
+def _add_headers(response: HttpResponseBase, headers: Iterable[tuple[str, str]]) -> None:
+    for name, value in headers:
         if name.lower() == "set-cookie":
             _add_set_cookie(response, value)
         else:
             response[name] = value
-    return response

@@ -97,3 +97,27 @@ def test_several_set_cookie_headers_stay_separate(
     assert sorted(raw.all("set-cookie")) == sorted(v for k, v in COOKIES if k == "Set-Cookie")
     assert raw.one("x-clerk-auth-status") == "signed-out"
     assert raw.one("vary") == "Authorization, Cookie"
+
+
+@pytest.mark.parametrize("server", ["wsgi", "asgi"])
+def test_handshake_state_answers_before_the_view(
+    server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    location = "https://foo-bar-13.clerk.accounts.dev/v1/client/handshake?redirect_url=x"
+    headers = (("Location", location), ("Set-Cookie", "__clerk_redirect_count=1; Max-Age=2"))
+    guard = get_runtime().guard
+    sync, async_ = guard.authenticate, guard.aauthenticate
+
+    def authenticate(info: Any) -> RequestState:
+        return replace(sync(info), status="handshake", headers=headers)
+
+    async def aauthenticate(info: Any) -> RequestState:
+        return replace(await async_(info), status="handshake", headers=headers)
+
+    monkeypatch.setattr(guard, "authenticate", authenticate)
+    monkeypatch.setattr(guard, "aauthenticate", aauthenticate)
+    call = wsgi_call if server == "wsgi" else lambda *a: asyncio.run(asgi_call(*a))
+    raw = call("GET", "/signed-in", [PAGE])
+    assert raw.status == 307
+    assert raw.one("location") == location
+    assert raw.all("set-cookie") == ["__clerk_redirect_count=1; Max-Age=2"]

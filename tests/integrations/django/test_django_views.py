@@ -208,3 +208,16 @@ def test_json_view_receives_auth_even_for_public_path() -> None:
     response = Client().get("/", headers=bearer("admin"))
     assert response.json() == {"user_id": "user_admin", "org_role": "org:admin"}
     assert isinstance(response, JsonResponse)
+
+
+@pytest.mark.parametrize("kind", CLIENTS)
+@pytest.mark.parametrize(
+    ("path", "token", "status"),
+    [("/admin", "member", 403), ("/async-admin", "admin", 200), ("/cbv-admin", None, 401)],
+)
+def test_protect_without_the_middleware(
+    kind: str, path: str, token: str | None, status: int
+) -> None:
+    with override_settings(MIDDLEWARE=[]):
+        response = _get(kind, path, {**API, **bearer(token)})
+    assert response.status_code == status, response.content
