@@ -22,7 +22,7 @@ async def _ok(request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
-@protect(role=ROLE)
+@protect(role=ROLE)  # type: ignore[untyped-decorator]
 async def _protected(request: Request) -> Response:
     return PlainTextResponse("ok")
 
@@ -61,7 +61,10 @@ def fastapi_authguard(settings: Settings) -> ASGIApp:
 
 
 def fastapi_clerk_auth(jwks_url: str) -> ASGIApp:
-    from fastapi_clerk_auth import ClerkConfig, ClerkHTTPBearer
+    from fastapi_clerk_auth import (  # type: ignore[import-untyped]
+        ClerkConfig,
+        ClerkHTTPBearer,
+    )
 
     bearer = ClerkHTTPBearer(ClerkConfig(jwks_url=jwks_url))
     app = FastAPI()

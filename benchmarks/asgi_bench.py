@@ -119,7 +119,7 @@ def run(results: Results, budget: Budget) -> None:
 def _peers(results: Results, budget: Budget, repeated: Sequence[dict[str, Any]]) -> None:
     try:
         import clerk_backend_api  # noqa: F401
-        import fastapi_clerk_auth  # noqa: F401
+        import fastapi_clerk_auth  # type: ignore[import-untyped]  # noqa: F401
     except ImportError as exc:
         results.skipped.append(f"peers not installed ({exc.name}); pip install '.[bench]'")
         return

@@ -31,16 +31,31 @@ class Budget:
     wrk_seconds: int
     wrk_runs: int
     memory_tokens: int
+    memory_inserts: int
 
     @classmethod
     def full(cls) -> Budget:
         return cls(
-            rounds=7, calls=2000, cold_calls=300, wrk_seconds=5, wrk_runs=2, memory_tokens=2000
+            rounds=7,
+            calls=2000,
+            cold_calls=300,
+            wrk_seconds=5,
+            wrk_runs=2,
+            memory_tokens=2000,
+            memory_inserts=100_000,
         )
 
     @classmethod
     def quick(cls) -> Budget:
-        return cls(rounds=3, calls=200, cold_calls=60, wrk_seconds=2, wrk_runs=1, memory_tokens=200)
+        return cls(
+            rounds=3,
+            calls=200,
+            cold_calls=60,
+            wrk_seconds=2,
+            wrk_runs=1,
+            memory_tokens=200,
+            memory_inserts=20_000,
+        )
 
 
 @dataclass

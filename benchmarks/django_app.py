@@ -37,7 +37,7 @@ def bare_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-@protect(role=ROLE)
+@protect(role=ROLE)  # type: ignore[untyped-decorator]
 def protected_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 

@@ -19,7 +19,7 @@ async def ok(request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
-@protect(role="org:admin")
+@protect(role="org:admin")  # type: ignore[untyped-decorator]
 async def protected(request: Request) -> Response:
     return PlainTextResponse("ok")
 
