@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from starlette.types import ASGIApp, Message
@@ -70,22 +72,26 @@ async def _batch(app: ASGIApp, scopes: Sequence[dict[str, Any]]) -> float:
     return elapsed
 
 
-def measure(
-    factory: Callable[[], ASGIApp], scopes: Sequence[dict[str, Any]], rounds: int, *, fresh: bool
-) -> float:
-    """Median µs per call. ``fresh`` builds a new app (empty caches) for every round."""
+Case = tuple[str, Callable[[], ASGIApp], Sequence[dict[str, Any]], bool]
 
-    async def run() -> float:
-        app = factory()
 
-        async def one_round() -> float:
-            nonlocal app
-            if fresh:
-                app = factory()
-            return await _batch(app, scopes)
+def measure(cases: Sequence[Case], rounds: int) -> dict[str, float]:
+    """Median µs per call of each case, rounds interleaved so machine noise hits all alike.
 
-        times = [await one_round() for _ in range(rounds + 1)][1:]  # first round warms up
-        return sorted(times)[len(times) // 2] / len(scopes) * 1e6
+    A case marked ``fresh`` gets a new app (empty caches) for every round.
+    """
+
+    async def run() -> dict[str, float]:
+        apps = {name: factory() for name, factory, _, _ in cases}
+        times: dict[str, list[float]] = {name: [] for name, _, _, _ in cases}
+        for round_no in range(rounds + 1):  # round 0 warms up
+            for name, factory, scopes, fresh in cases:
+                if fresh and round_no:
+                    apps[name] = factory()
+                elapsed = await _batch(apps[name], scopes)
+                if round_no:
+                    times[name].append(elapsed / len(scopes) * 1e6)
+        return {name: statistics.median(values) for name, values in times.items()}
 
     return asyncio.run(run())
 
@@ -95,17 +101,16 @@ def run(results: Results, budget: Budget) -> None:
     repeated = [http_scope(token)] * budget.calls
     cold = [http_scope(t) for t in token_pool(budget.cold_calls)]
     s = settings()
-    cases: list[tuple[str, Callable[[], ASGIApp], Sequence[dict[str, Any]], bool]] = [
+    cases: list[Case] = [
         ("starlette bare", asgi_apps.starlette_bare, [http_scope(None)] * budget.calls, False),
         ("starlette authguard repeated", lambda: asgi_apps.starlette_authguard(s), repeated, False),
         ("starlette authguard cold", lambda: asgi_apps.starlette_authguard(s), cold, True),
         ("fastapi bare", asgi_apps.fastapi_bare, [http_scope(None)] * budget.calls, False),
         ("fastapi authguard repeated", lambda: asgi_apps.fastapi_authguard(s), repeated, False),
     ]
-    for name, factory, scopes, fresh in cases:
-        value = measure(factory, scopes, budget.rounds, fresh=fresh)
-        results.rows.append(Row(SECTION, name, value))
-    _peers(results, budget, repeated)
+    with _peer_cases(results, repeated) as peers:
+        medians = measure([*cases, *peers], budget.rounds)
+    results.rows.extend(Row(SECTION, name, value) for name, value in medians.items())
     for name, base in [
         ("starlette authguard repeated", "starlette bare"),
         ("starlette authguard cold", "starlette bare"),
@@ -116,19 +121,22 @@ def run(results: Results, budget: Budget) -> None:
         compare(results, name, base)
 
 
-def _peers(results: Results, budget: Budget, repeated: Sequence[dict[str, Any]]) -> None:
+@contextmanager
+def _peer_cases(results: Results, repeated: Sequence[dict[str, Any]]) -> Iterator[list[Case]]:
     try:
         import clerk_backend_api  # noqa: F401
         import fastapi_clerk_auth  # type: ignore[import-untyped]  # noqa: F401
     except ImportError as exc:
         results.skipped.append(f"peers not installed ({exc.name}); pip install '.[bench]'")
+        yield []
         return
     with jwks_server() as server:
-        value = measure(
-            lambda: asgi_apps.fastapi_clerk_auth(server.url), repeated, budget.rounds, fresh=False
-        )
-        results.rows.append(
-            Row(SECTION, "fastapi fastapi-clerk-auth", value, note=f"{server.hits} JWKS fetch(es)")
-        )
-    value = measure(asgi_apps.starlette_clerk_backend, repeated, budget.rounds, fresh=False)
-    results.rows.append(Row(SECTION, "starlette clerk-backend-api", value))
+        yield [
+            (
+                "fastapi fastapi-clerk-auth",
+                lambda: asgi_apps.fastapi_clerk_auth(server.url),
+                repeated,
+                False,
+            ),
+            ("starlette clerk-backend-api", asgi_apps.starlette_clerk_backend, repeated, False),
+        ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import statistics
 import time
 from collections.abc import Callable, Sequence
 
@@ -15,6 +16,7 @@ from authguard.request import RequestInfo
 from benchmarks.common import KEY, Budget, Results, Row, admin_token, settings, token_pool
 
 SECTION = "3 verify"
+Round = tuple[Callable[[], float], int]  # (run one round -> seconds, calls per round)
 
 
 def request_info(token: str) -> RequestInfo:
@@ -26,13 +28,7 @@ def _b64decode(part: str) -> bytes:
     return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
 
 
-def _median(per_round: Callable[[], float], rounds: int, calls: int) -> float:
-    per_round()  # warm-up
-    times = sorted(per_round() for _ in range(rounds))
-    return times[len(times) // 2] / calls * 1e6
-
-
-def guard_cold(tokens: Sequence[str], rounds: int) -> float:
+def guard_cold(tokens: Sequence[str]) -> Round:
     """``Guard.authenticate`` with a new Guard (empty verified-token cache) each round."""
     infos = [request_info(t) for t in tokens]
 
@@ -44,10 +40,10 @@ def guard_cold(tokens: Sequence[str], rounds: int) -> float:
                 raise RuntimeError("cold path refused a valid token")
         return time.perf_counter() - start
 
-    return _median(one_round, rounds, len(infos))
+    return one_round, len(infos)
 
 
-def guard_repeated(token: str, rounds: int, calls: int) -> float:
+def guard_repeated(token: str, calls: int) -> Round:
     guard, info = Guard(settings()), request_info(token)
 
     def one_round() -> float:
@@ -56,10 +52,10 @@ def guard_repeated(token: str, rounds: int, calls: int) -> float:
             guard.authenticate(info)
         return time.perf_counter() - start
 
-    return _median(one_round, rounds, calls)
+    return one_round, calls
 
 
-def pyjwt_decode(tokens: Sequence[str], rounds: int) -> float:
+def pyjwt_decode(tokens: Sequence[str]) -> Round:
     key = KEY.public_key
 
     def one_round() -> float:
@@ -68,10 +64,10 @@ def pyjwt_decode(tokens: Sequence[str], rounds: int) -> float:
             jwt.decode(token, key, algorithms=["RS256"])
         return time.perf_counter() - start
 
-    return _median(one_round, rounds, len(tokens))
+    return one_round, len(tokens)
 
 
-def rsa_floor(tokens: Sequence[str], rounds: int) -> float:
+def rsa_floor(tokens: Sequence[str]) -> Round:
     key = KEY.public_key
     prepared = []
     for token in tokens:
@@ -85,23 +81,34 @@ def rsa_floor(tokens: Sequence[str], rounds: int) -> float:
             key.verify(signature, data, pad, digest)
         return time.perf_counter() - start
 
-    return _median(one_round, rounds, len(prepared))
+    return one_round, len(prepared)
+
+
+def interleaved(cases: dict[str, Round], rounds: int) -> dict[str, float]:
+    """Median µs per call of each case; rounds interleaved so machine noise hits all alike."""
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for round_no in range(rounds + 1):  # round 0 warms up
+        for name, (one_round, calls) in cases.items():
+            elapsed = one_round()
+            if round_no:
+                times[name].append(elapsed / calls * 1e6)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def run(results: Results, budget: Budget) -> None:
     tokens = token_pool(budget.cold_calls)
-    floor = rsa_floor(tokens, budget.rounds)
-    rows = [
-        Row(SECTION, "rsa verify floor", floor),
-        Row(SECTION, "jwt.decode preloaded key", pyjwt_decode(tokens, budget.rounds)),
-        Row(SECTION, "Guard.authenticate cold", guard_cold(tokens, budget.rounds)),
-        Row(
-            SECTION,
-            "Guard.authenticate repeated",
-            guard_repeated(admin_token(), budget.rounds, budget.calls),
-        ),
-    ]
-    for row in rows[1:]:
-        row.baseline, row.ratio = "rsa verify floor", row.value / floor
-        row.added = row.value - floor
-    results.rows.extend(rows)
+    medians = interleaved(
+        {
+            "rsa verify floor": rsa_floor(tokens),
+            "jwt.decode preloaded key": pyjwt_decode(tokens),
+            "Guard.authenticate cold": guard_cold(tokens),
+            "Guard.authenticate repeated": guard_repeated(admin_token(), budget.calls),
+        },
+        budget.rounds,
+    )
+    floor = medians["rsa verify floor"]
+    for name, value in medians.items():
+        row = Row(SECTION, name, value)
+        if name != "rsa verify floor":
+            row.baseline, row.ratio, row.added = "rsa verify floor", value / floor, value - floor
+        results.rows.append(row)
