@@ -11,5 +11,15 @@ from authguard.integrations.flask import (
     protect,
     public,
 )
+from authguard.integrations.flask.webhooks import verified_webhook
 
-__all__ = ["AuthGuard", "ErrorHook", "Handler", "current_auth", "get_auth", "protect", "public"]
+__all__ = [
+    "AuthGuard",
+    "ErrorHook",
+    "Handler",
+    "current_auth",
+    "get_auth",
+    "protect",
+    "public",
+    "verified_webhook",
+]

@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from authguard.integrations.starlette import AuthGuardMiddleware, AuthGuardUser, protect
+from authguard.integrations.webhooks_starlette import webhook_endpoint
 
-__all__ = ["AuthGuardMiddleware", "AuthGuardUser", "protect"]
+__all__ = ["AuthGuardMiddleware", "AuthGuardUser", "protect", "webhook_endpoint"]
