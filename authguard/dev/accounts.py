@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hmac
-import secrets
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from authguard.dev import pages
 from authguard.dev.config import DevConfigError
 from authguard.dev.directory import User
+from authguard.dev.fapi_urls import DEV_BROWSER_PARAM, other_host, with_params
 from authguard.dev.returns import app_origin_for, safe_return_url
 from authguard.dev.routing import DevRequest, DevResponse, Router, redirect, set_cookie
 
@@ -78,8 +79,14 @@ def sign_up(ctx: DevContext, request: DevRequest) -> DevResponse:
 def sign_out(ctx: DevContext, request: DevRequest) -> DevResponse:
     raw = request.form().get("redirect_url") if request.method == "POST" else None
     return_url = _return_url(ctx, raw or request.arg("redirect_url"))
-    ctx.sessions.sign_out(request.cookie(CLIENT_COOKIE))
-    response = redirect(return_url)
+    client = request.cookie(CLIENT_COOKIE)
+    signed_out = ctx.sessions.sign_out(client)
+    browsers = ctx.frontend.browsers
+
+    def browser() -> str:
+        return browsers.for_client(client) if client and signed_out else browsers.issue()
+
+    response = redirect(_back_to_app(ctx, return_url, browser))
     for header in clear_session_cookies(ctx):
         response.header("Set-Cookie", header)
     return response
@@ -107,23 +114,48 @@ def _start_session(
     ctx: DevContext, request: DevRequest, user: User, return_url: str
 ) -> DevResponse:
     azp = app_origin_for(return_url, ctx.config.app_origins)
-    client_id, session = ctx.sessions.sign_in(request.cookie(CLIENT_COOKIE), user, azp)
+    previous = request.cookie(CLIENT_COOKIE)
+    client_id, session = ctx.sessions.sign_in(previous, user, azp)
     minted = ctx.minter.mint(session)
     if minted is None:  # the user was just looked up; only a concurrent removal gets here
         return _refused(ctx)
-    response = redirect(return_url)
+    browser, fresh = _dev_browser(ctx, request, previous, client_id)
+    response = redirect(_back_to_app(ctx, return_url, lambda: browser))
     response.header(
         "Set-Cookie", set_cookie(CLIENT_COOKIE, client_id, max_age=ONE_YEAR, http_only=True)
     )
     for header in session_cookies(ctx, minted.token, minted.client_uat):
         response.header("Set-Cookie", header)
-    if not request.cookie(DEV_BROWSER_COOKIE):
+    if fresh:
         # Development instances expect a dev-browser token (SPEC §12); it outlives sign-outs.
-        browser = "dvb_" + secrets.token_urlsafe(24)
         for suffix in ("", f"_{ctx.cookie_suffix}"):
             cookie = set_cookie(f"{DEV_BROWSER_COOKIE}{suffix}", browser, max_age=ONE_YEAR)
             response.header("Set-Cookie", cookie)
     return response
+
+
+def _dev_browser(
+    ctx: DevContext, request: DevRequest, previous: str | None, client_id: str
+) -> tuple[str, bool]:
+    """The browser's dev-browser token, now bound to ``client_id``; True when newly issued.
+
+    The existing token is kept only when it belonged to this browser's previous client (both
+    cookies set by us), so a planted token cannot be bound to someone else's session.
+    """
+    existing = request.cookie(DEV_BROWSER_COOKIE)
+    browsers = ctx.frontend.browsers
+    if existing and previous and browsers.client_of(existing) == previous:
+        browsers.rebind(existing, client_id)
+        return existing, False
+    return browsers.issue(client_id), True
+
+
+def _back_to_app(ctx: DevContext, return_url: str, browser: Callable[[], str]) -> str:
+    """An app on another host gets the dev-browser token in the query, as Clerk's Account
+    Portal does on development instances: the app then syncs through the handshake."""
+    if not other_host(return_url, ctx.url):
+        return return_url
+    return with_params(return_url, [(DEV_BROWSER_PARAM, browser())])
 
 
 def _return_url(ctx: DevContext, raw: str | None) -> str:

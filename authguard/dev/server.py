@@ -16,6 +16,8 @@ from authguard.dev.accounts import register as register_accounts
 from authguard.dev.api import register as register_api
 from authguard.dev.config import DevConfig
 from authguard.dev.directory import Directory
+from authguard.dev.fapi import register as register_fapi
+from authguard.dev.fapi_state import FrontendState
 from authguard.dev.instance import Instance, frontend_host, publishable_key
 from authguard.dev.routing import DevRequest, DevResponse, Router, clerk_error
 from authguard.dev.sessions import SessionStore, TokenMinter
@@ -38,6 +40,7 @@ class DevContext:
     minter: TokenMinter
     form_token: str
     publishable_key: str
+    frontend: FrontendState
 
     @property
     def cookie_suffix(self) -> str:
@@ -73,6 +76,7 @@ def build_router() -> Router:
     router = Router()
     register_accounts(router)
     register_api(router)
+    register_fapi(router)
     return router
 
 
@@ -135,6 +139,7 @@ class DevServer:
             minter=minter,
             form_token=secrets.token_urlsafe(24),
             publishable_key=publishable_key(frontend_host(self.config.host, port)),
+            frontend=FrontendState(self._clock),
         )
         handler.context = self.context  # type: ignore[attr-defined]
         return url
