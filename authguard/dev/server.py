@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from authguard.dev.accounts import register as register_accounts
 from authguard.dev.api import register as register_api
+from authguard.dev.bapi import register as register_backend_api
 from authguard.dev.config import DevConfig
 from authguard.dev.directory import Directory
 from authguard.dev.fapi import register as register_fapi
@@ -77,6 +78,7 @@ def build_router() -> Router:
     register_accounts(router)
     register_api(router)
     register_fapi(router)
+    register_backend_api(router)
     return router
 
 
