@@ -1,4 +1,4 @@
-"""docs/quickstart-django.md runs: its code blocks become a project that answers requests."""
+"""The README's Django quickstart runs: its code blocks become a project that answers requests."""
 
 from __future__ import annotations
 
@@ -14,13 +14,14 @@ from django.test import Client, override_settings
 from djt_settings import KEY, PUBLISHABLE_KEY
 from djt_tokens import bearer
 
-DOC = Path(__file__).resolve().parents[3] / "docs" / "quickstart-django.md"
+DOC = Path(__file__).resolve().parents[3] / "README.md"
 BLOCK = re.compile(r"```python\n# (?P<path>[\w/]+\.py)\n(?P<code>.*?)```", re.S)
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
-    blocks = {m["path"]: m["code"] for m in BLOCK.finditer(DOC.read_text())}
+    section = DOC.read_text().split("\n## Django\n", 1)[1].split("\n## ", 1)[0]
+    blocks = {m["path"]: m["code"] for m in BLOCK.finditer(section)}
     assert set(blocks) == {"myproject/settings.py", "myapp/views.py", "myproject/urls.py"}
     for relative, code in blocks.items():
         target = tmp_path / relative

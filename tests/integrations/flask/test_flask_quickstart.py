@@ -1,4 +1,4 @@
-"""docs/quickstart-flask.md is executed: its ``python`` blocks run, then the app is exercised."""
+"""The README's Flask quickstart is executed: its ``python`` blocks run, then the app is used."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from flask_helpers import PAGE, bearer
 
-DOC = Path(__file__).resolve().parents[3] / "docs" / "quickstart-flask.md"
+DOC = Path(__file__).resolve().parents[3] / "README.md"
 
 
 def python_blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.S)
+    section = DOC.read_text().split("\n## Flask\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```python\n(.*?)```", section, flags=re.S)
 
 
 @pytest.fixture(scope="module")
