@@ -48,6 +48,7 @@ def _meta(quick: bool, sections: list[str]) -> dict[str, object]:
         "platform": platform.platform(),
         "machine": platform.processor() or platform.machine(),
         "cpus": os.cpu_count(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "versions": versions,
     }
 
