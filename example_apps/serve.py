@@ -41,6 +41,7 @@ def _fastapi(host: str, port: int) -> Bound:
         log_level="warning", lifespan="off",
     )  # fmt: skip
     sock = config.bind_socket()
+    sock.listen(config.backlog)  # uvicorn listens only once serving; queue connections now
     server = uvicorn.Server(config)
     return Bound(sock.getsockname()[1], lambda: server.run(sockets=[sock]))
 
