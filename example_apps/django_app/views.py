@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from authguard.django import get_auth, protect
 from example_apps import common
+
+View = Callable[..., HttpResponse]
+org_admin: Callable[[View], View] = protect(role="org:admin")
 
 
 @cache
@@ -24,7 +28,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return HttpResponse(common.dashboard_page(get_auth(request), site()))
 
 
-@protect(role="org:admin")
+@org_admin
 def admin(request: HttpRequest) -> HttpResponse:
     return HttpResponse(common.admin_page(get_auth(request), site()))
 
@@ -42,7 +46,7 @@ def api_me(request: HttpRequest) -> JsonResponse:
     return JsonResponse(common.me(get_auth(request)))
 
 
-@protect(role="org:admin")
+@org_admin
 def api_admin_stats(request: HttpRequest) -> JsonResponse:
     return JsonResponse(common.admin_stats(get_auth(request)))
 
