@@ -13,6 +13,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -76,7 +77,7 @@ class Process:
             if wanted(line):
                 return line
 
-    def fail(self, what: str) -> None:
+    def fail(self, what: str) -> NoReturn:
         output = "\n".join(self.seen[-40:])
         pytest.fail(f"{' '.join(self.args)}: {what}; its output:\n{output}")
 
