@@ -13,7 +13,6 @@ import pytest
 from clerk_backend_api import Clerk
 
 from authguard.backend import AsyncBackendAPI, BackendAPI, BackendAPIError
-from authguard.dev.bapi import register
 from authguard.dev.config import DevConfig
 from authguard.dev.server import DevServer
 from authguard.settings import Settings
@@ -23,16 +22,8 @@ SEEDED = ["user_admin", "user_member", "user_other", "user_pending", "user_solo"
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[DevServer]:
-    srv = DevServer(DevConfig(data_dir=tmp_path, port=0))
-    srv.bind()
-    router = srv._httpd.RequestHandlerClass.router  # type: ignore[union-attr]
-    if isinstance(router.resolve("GET", "/v1/users"), int):
-        register(router)  # until server.py registers the Backend API itself
-    srv.start()
-    try:
+    with DevServer(DevConfig(data_dir=tmp_path, port=0)) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture
@@ -230,9 +221,6 @@ def _role(claims: dict[str, Any]) -> str:
 def test_metadata_merge_persists_across_restart(tmp_path: Path) -> None:
     for _ in range(2):
         with DevServer(DevConfig(data_dir=tmp_path, port=0)) as srv:
-            router = srv._httpd.RequestHandlerClass.router  # type: ignore[union-attr]
-            if isinstance(router.resolve("GET", "/v1/users"), int):
-                register(router)
             assert srv.context is not None
             s = Settings(secret_key=srv.context.instance.secret_key, api_url=srv.url)
             with BackendAPI(s) as api:
