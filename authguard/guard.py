@@ -1,6 +1,10 @@
 """``Guard``: owns the settings, the key set and the verified-token cache, and turns a
-``RequestInfo`` into a ``RequestState`` (SPEC §2–3). Sync and async share every decision;
-only the key lookup differs.
+``RequestInfo`` into a ``RequestState`` (SPEC §2-3, §12).
+
+Sync and async share every decision: both drive the same step machine (``_start`` →
+``Resolving``/``Verifying`` → ``RequestState``, see :mod:`authguard.handshake_flow`) and only
+perform each step's I/O — a key lookup or a handshake nonce exchange — their own way. A Bearer
+token never enters the cookie flow.
 """
 
 from __future__ import annotations
@@ -9,63 +13,35 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
 
 import httpx
 from cachetools import TLRUCache
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-from authguard.auth import Auth, AuthContext
 from authguard.claims import SessionClaims, normalize_claims
 from authguard.decisions import Decision, Navigator, decide
 from authguard.exceptions import AuthGuardError, TokenVerificationError
+from authguard.handshake import CURABLE, DEV_SKEW, UAT_AND_TOKEN_MISSING, read_inputs
+from authguard.handshake_flow import CookieFlow, RequestState, Resolving, Step, Verifying
+from authguard.handshake_resolve import (
+    Directives,
+    HandshakeError,
+    PayloadFetcher,
+    legacy_directives,
+)
 from authguard.keys import KeySet, build_key_set
 from authguard.request import RequestInfo
 from authguard.settings import Settings
-from authguard.tokens import (
-    ParsedToken,
-    check_claims,
-    check_fresh,
-    extract_token,
-    parse_token,
-    verify_signature,
-)
+from authguard.tokens import check_claims, check_fresh, extract_token, parse_token, verify_signature
+
+__all__ = ["Guard", "RequestState"]
 
 logger = logging.getLogger("authguard")
 
-Status = Literal["signed-in", "signed-out", "handshake"]
-NO_TOKEN = "session-token-and-uat-missing"
-SESSION_PENDING = "session-pending"
+NO_TOKEN = UAT_AND_TOKEN_MISSING
 
 
-@dataclass(frozen=True, slots=True)
-class _Verifying:
-    token: str
-    parsed: ParsedToken
-
-
-@dataclass(frozen=True, slots=True)
-class RequestState:
-    """The outcome of authenticating one request.
-
-    ``headers`` are response headers the adapter must add (debug headers; the handshake's
-    ``Location``/``Set-Cookie``). Each pair is its own header line, never comma-joined.
-    """
-
-    status: Status
-    reason: str | None
-    message: str | None
-    token: str | None
-    auth: Auth
-    headers: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def is_signed_in(self) -> bool:
-        return self.status == "signed-in"
-
-
-class Guard:
+class Guard(CookieFlow):
     """Authenticates requests for one configuration. Build once, share across requests."""
 
     def __init__(
@@ -86,6 +62,10 @@ class Guard:
         self.key_set: KeySet = build_key_set(
             self.settings, clock=clock, transport=transport, async_transport=async_transport
         )
+        self.payloads = PayloadFetcher(
+            self.settings, transport=transport, async_transport=async_transport
+        )
+        self._skewed = self.settings.merged(clock_skew=DEV_SKEW)
         self._requires_kid = self.settings.jwt_key is None
         self._cache: TLRUCache[str, SessionClaims] = TLRUCache(
             maxsize=token_cache_size, ttu=_cache_expiry, timer=clock
@@ -95,26 +75,34 @@ class Guard:
     # -- public API -----------------------------------------------------------------
 
     def authenticate(self, request: RequestInfo) -> RequestState:
-        """Authenticate ``request``; may fetch keys with a blocking client. Never raises."""
+        """Authenticate ``request``; may fetch keys or a handshake payload. Never raises."""
         step = self._start(request)
-        if isinstance(step, RequestState):
-            return step
-        try:
-            key = self.key_set.get_key(step.parsed.kid)
-        except TokenVerificationError as exc:
-            return self._signed_out(request, exc.reason, exc.message, token=step.token)
-        return self._finish(request, step, key)
+        while not isinstance(step, RequestState):
+            if isinstance(step, Resolving):
+                step = self._resolved(request, step, self._resolve(step))
+                continue
+            try:
+                key = self.key_set.get_key(step.parsed.kid)
+            except TokenVerificationError as exc:
+                step = self._failed(request, step, exc)
+                continue
+            step = self._finish(request, step, key)
+        return step
 
     async def aauthenticate(self, request: RequestInfo) -> RequestState:
         """Authenticate ``request`` without blocking the event loop. Never raises."""
         step = self._start(request)
-        if isinstance(step, RequestState):
-            return step
-        try:
-            key = await self.key_set.aget_key(step.parsed.kid)
-        except TokenVerificationError as exc:
-            return self._signed_out(request, exc.reason, exc.message, token=step.token)
-        return self._finish(request, step, key)
+        while not isinstance(step, RequestState):
+            if isinstance(step, Resolving):
+                step = self._resolved(request, step, await self._aresolve(step))
+                continue
+            try:
+                key = await self.key_set.aget_key(step.parsed.kid)
+            except TokenVerificationError as exc:
+                step = self._failed(request, step, exc)
+                continue
+            step = self._finish(request, step, key)
+        return step
 
     def decide(self, error: AuthGuardError, request: RequestInfo) -> Decision:
         """The SPEC §6 response for a protect()/redirect failure."""
@@ -126,79 +114,101 @@ class Guard:
 
     def close(self) -> None:
         self.key_set.close()
+        self.payloads.close()
 
     async def aclose(self) -> None:
         await self.key_set.aclose()
+        await self.payloads.aclose()
 
     # -- the shared steps -----------------------------------------------------------
 
-    def _start(self, request: RequestInfo) -> RequestState | _Verifying:
+    def _start(self, request: RequestInfo) -> RequestState | Step:
         extracted = extract_token(request, self.settings)
         if extracted.reason is not None:
             message = _EXTRACT_MESSAGES.get(extracted.reason)
             return self._signed_out(request, extracted.reason, message)
         token = extracted.token
-        if token is None:
-            return self._signed_out(request, NO_TOKEN, "No session token in the request.")
+        if extracted.carrier != "header" or token is None:
+            return self._cookie_start(request, read_inputs(request, self.settings))
         cached = self._cache_get(token)
         if cached is not None:
-            return self._from_session(request, cached, fresh_check=True)
+            return self._from_session(request, cached)
         try:
             parsed = parse_token(token, self.settings, requires_kid=self._requires_kid)
         except TokenVerificationError as exc:
             return self._signed_out(request, exc.reason, exc.message, token=token)
-        return _Verifying(token, parsed)
+        return Verifying(token, parsed)
 
-    def _finish(self, request: RequestInfo, step: _Verifying, key: RSAPublicKey) -> RequestState:
+    def _finish(
+        self, request: RequestInfo, step: Verifying, key: RSAPublicKey
+    ) -> RequestState | Step:
         try:
             verify_signature(step.parsed, key)
+            cacheable = self._check_claims(step)
+        except TokenVerificationError as exc:
+            return self._failed(request, step, exc)
+        session = normalize_claims(step.parsed.payload, step.token)
+        if cacheable:
+            with self._cache_lock:
+                self._cache[step.token] = session
+        if step.directives is not None:
+            return self._handshake_done(request, session, step.directives)
+        return self._signed_in(request, session)
+
+    def _check_claims(self, step: Verifying) -> bool:
+        """Step 6. A development instance forgives clock skew once for a handshake's token
+        (as Clerk does); such a token is not cached. Returns whether it may be cached."""
+        try:
             check_claims(step.parsed.payload, self.settings, self.clock())
         except TokenVerificationError as exc:
-            return self._signed_out(request, exc.reason, exc.message, token=step.token)
-        session = normalize_claims(step.parsed.payload, step.token)
-        with self._cache_lock:
-            self._cache[step.token] = session
-        return self._from_session(request, session, fresh_check=False)
+            if step.directives is None or not self.settings.is_development:
+                raise
+            if exc.reason not in CURABLE:
+                raise
+            logger.warning("authguard: clock skew detected (%s); retrying with 1 day", exc.reason)
+            check_claims(step.parsed.payload, self._skewed, self.clock())
+            return False
+        return True
 
-    def _from_session(
-        self, request: RequestInfo, session: SessionClaims, *, fresh_check: bool
-    ) -> RequestState:
-        if fresh_check:
-            try:
-                check_fresh(session, self.settings, self.clock())
-            except TokenVerificationError as exc:
-                return self._signed_out(request, exc.reason, exc.message, token=session.token)
-        context = AuthContext(self.navigator, request)
-        if session.session_status == "pending":
-            auth = Auth.signed_out(SESSION_PENDING, context=context, session_status="pending")
-            return self._state(
-                "signed-out", SESSION_PENDING, "The session is pending.", session.token, auth
-            )
-        return self._state(
-            "signed-in", None, None, session.token, Auth.signed_in(session, context=context)
-        )
+    def _failed(
+        self, request: RequestInfo, step: Verifying, exc: TokenVerificationError
+    ) -> RequestState | Step:
+        if step.directives is not None and step.cookie is not None:
+            error = HandshakeError(f"the handshake's session token was rejected ({exc.reason})")
+            return self._unresolved(request, step.cookie, error)
+        if step.cookie is not None:
+            return self._cookie_failed(request, step.cookie, exc, step.token)
+        return self._signed_out(request, exc.reason, exc.message, token=step.token)
 
-    def _signed_out(
-        self,
-        request: RequestInfo,
-        reason: str,
-        message: str | None,
-        *,
-        token: str | None = None,
-    ) -> RequestState:
-        auth = Auth.signed_out(
-            reason, context=AuthContext(self.navigator, request), message=message
-        )
-        return self._state("signed-out", reason, message, token, auth)
+    def _from_session(self, request: RequestInfo, session: SessionClaims) -> RequestState:
+        try:
+            check_fresh(session, self.settings, self.clock())
+        except TokenVerificationError as exc:
+            return self._signed_out(request, exc.reason, exc.message, token=session.token)
+        return self._signed_in(request, session)
 
-    def _state(
-        self, status: Status, reason: str | None, message: str | None, token: str | None, auth: Auth
-    ) -> RequestState:
-        headers: tuple[tuple[str, str], ...] = ()
-        if self.settings.debug:
-            headers = _debug_headers(status, reason, message)
-            logger.info("authguard: %s%s", status, f" ({reason})" if reason else "")
-        return RequestState(status, reason, message, token, auth, headers)
+    # -- handshake I/O --------------------------------------------------------------
+
+    def _resolve(self, step: Resolving) -> Directives | HandshakeError:
+        try:
+            if step.parsed is None:
+                return self.payloads.fetch(step.inputs.nonce or "")
+            return legacy_directives(step.parsed, self.key_set.get_key(step.parsed.kid))
+        except HandshakeError as exc:
+            return exc
+        except TokenVerificationError as exc:
+            return HandshakeError(f"no key for the handshake token ({exc.reason})")
+
+    async def _aresolve(self, step: Resolving) -> Directives | HandshakeError:
+        try:
+            if step.parsed is None:
+                return await self.payloads.afetch(step.inputs.nonce or "")
+            key = await self.key_set.aget_key(step.parsed.kid)
+            return legacy_directives(step.parsed, key)
+        except HandshakeError as exc:
+            return exc
+        except TokenVerificationError as exc:
+            return HandshakeError(f"no key for the handshake token ({exc.reason})")
 
     def _cache_get(self, token: str) -> SessionClaims | None:
         with self._cache_lock:
@@ -208,17 +218,6 @@ class Guard:
 def _cache_expiry(_token: str, session: SessionClaims, _now: float) -> float:
     # Entries never outlive the token; exp/nbf are still re-checked (with skew) on every hit.
     return session.expires_at
-
-
-def _debug_headers(
-    status: str, reason: str | None, message: str | None
-) -> tuple[tuple[str, str], ...]:
-    headers = [("x-clerk-auth-status", status)]
-    if reason:
-        headers.append(("x-clerk-auth-reason", reason))
-    if message:
-        headers.append(("x-clerk-auth-message", " ".join(message.split())))
-    return tuple(headers)
 
 
 _EXTRACT_MESSAGES = {
