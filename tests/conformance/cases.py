@@ -11,17 +11,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from harness import CLOSED_JWKS_URL, SIGN_IN_URL
+from harness import CLOSED_JWKS_URL, EXPIRED_COOKIE_TOKEN, HANDSHAKE_URL, SIGN_IN_URL
 
 MODES = ("decorators", "public_routes")
 PAGE = [("accept", "text/html,application/xhtml+xml")]
 API = [("accept", "application/json")]
 BEARER = [("authorization", "Bearer {token}")]
-COOKIE = [("__session", "{token}")]
+#: A valid cookie session on a development instance: the token, a signed-in ``__client_uat``
+#: older than it, and the dev-browser token (SPEC §12).
+SESSION_COOKIES = [("__client_uat", "1"), ("__clerk_db_jwt", "dvb_conformance")]
+COOKIE = [("__session", "{token}"), *SESSION_COOKIES]
 CHALLENGE = 'Bearer realm="authguard"'
 INVALID = 'Bearer realm="authguard", error="invalid_token"'
 SCOPE = 'Bearer error="insufficient_scope"'
 UNREACHABLE = {"jwt_key": None, "jwks_url": CLOSED_JWKS_URL, "http_timeout": 2}
+
+
+def handshake(path: str, reason: str) -> str:
+    """The start of a handshake Location, in Clerk's parameter order (SPEC §12)."""
+    return (
+        f"{HANDSHAKE_URL}?redirect_url=http%3A%2F%2Ftestserver{path.replace('/', '%2F')}"
+        f"&__clerk_api_version=2026-05-12&suffixed_cookies=false&__clerk_hs_reason={reason}"
+        "&format=nonce"
+    )
 
 
 def sign_in(path: str) -> str:
@@ -57,6 +69,7 @@ def unauth(reason: str) -> dict[str, Any]:
 
 
 NO_TOKEN = unauth("session-token-and-uat-missing")
+EXPIRED_REASON = "session-token-expired-refresh-non-eligible-no-refresh-cookie"
 
 _BOTH = [
     # signed-out: API 401, pages redirect to sign-in (307 GET/HEAD, 303 otherwise)
@@ -193,7 +206,8 @@ _BOTH = [
         COOKIE,
         token="expired",
         expect_status=401,
-        expect_json=unauth("token-expired"),
+        expect_headers={"www-authenticate": INVALID},
+        expect_json=unauth(EXPIRED_REASON),
     ),
     Case(
         "malformed-bearer",
@@ -246,7 +260,7 @@ _BOTH = [
         "GET",
         "/signed-in",
         API + BEARER,
-        [("__session", "garbage")],
+        [("__session", "garbage"), *SESSION_COOKIES],
         token="member",
         expect_json=ok("user_member", "org:member"),
     ),
@@ -293,7 +307,7 @@ _BOTH = [
         "GET",
         "/signed-in",
         API,
-        [("__session", "{token}"), ("__session", "other")],
+        [("__session", "{token}"), ("__session", "other"), *SESSION_COOKIES],
         token="member",
         expect_status=401,
         expect_json=unauth("session-token-ambiguous"),
@@ -399,6 +413,153 @@ _BOTH = [
     Case("options-without-acrm-is-protected", "OPTIONS", "/signed-in", API, expect_status=401),
 ]
 
+UAT_ONLY = [("__client_uat", "1"), ("__clerk_db_jwt", "dvb_conformance")]
+LOOP_COOKIE = "__clerk_redirect_count=1; SameSite=Lax; HttpOnly; Max-Age=2; Path=/"
+NO_STORE = {"cache-control": "no-store"}
+HANDSHAKE_HEADERS = {"cache-control": "no-store", "set-cookie": LOOP_COOKIE}
+
+# SPEC §12: the handshake (only GET page loads, only with a known Frontend API)
+_HANDSHAKE = [
+    Case(
+        "handshake-uat-without-session",
+        "GET",
+        "/signed-in",
+        PAGE,
+        UAT_ONLY,
+        expect_status=307,
+        expect_location_prefix=handshake("/signed-in", "client-uat-but-no-session-token")
+        + "&__clerk_db_jwt=dvb_conformance",
+        expect_headers=HANDSHAKE_HEADERS,
+    ),
+    Case(
+        "handshake-on-public-route",
+        "GET",
+        "/",
+        [("sec-fetch-dest", "document")],
+        UAT_ONLY,
+        expect_status=307,
+        expect_location_prefix=handshake("/", "client-uat-but-no-session-token"),
+        expect_headers=HANDSHAKE_HEADERS,
+    ),
+    Case(
+        "handshake-expired-cookie-page",
+        "GET",
+        "/signed-in?a=1",
+        PAGE,
+        [("__session", EXPIRED_COOKIE_TOKEN), *UAT_ONLY],
+        expect_status=307,
+        expect_location_prefix=handshake(
+            "/signed-in%3Fa%3D1", "session-token-expired-refresh-non-eligible-no-refresh-cookie"
+        )
+        + f"&__session={EXPIRED_COOKIE_TOKEN}&__clerk_db_jwt=dvb_conformance",
+        expect_headers=HANDSHAKE_HEADERS,
+    ),
+    Case(
+        "handshake-dev-browser-missing",
+        "GET",
+        "/signed-in",
+        PAGE,
+        [("__client_uat", "1")],
+        expect_status=307,
+        expect_location_prefix=handshake("/signed-in", "dev-browser-missing"),
+        expect_headers=NO_STORE,
+    ),
+    Case(
+        "handshake-dev-browser-sync",
+        "GET",
+        "/?__clerk_db_jwt=dvb_new&x=1",
+        PAGE,
+        expect_status=307,
+        expect_location_prefix=handshake("/%3Fx%3D1", "dev-browser-sync")
+        + "&__clerk_db_jwt=dvb_new",
+        expect_headers=NO_STORE,
+    ),
+    Case(
+        "handshake-loop-guard-signs-out",
+        "GET",
+        "/signed-in",
+        PAGE,
+        [*UAT_ONLY, ("__clerk_redirect_count", "3")],
+        expect_status=307,
+        expect_location_prefix=sign_in("/signed-in"),
+    ),
+    Case(
+        "handshake-loop-guard-public-200",
+        "GET",
+        "/",
+        PAGE,
+        [*UAT_ONLY, ("__clerk_redirect_count", "3")],
+        expect_json=ok(None),
+    ),
+    Case(
+        "handshake-api-gets-401",
+        "GET",
+        "/signed-in",
+        API,
+        UAT_ONLY,
+        expect_status=401,
+        expect_headers={"www-authenticate": CHALLENGE, "set-cookie": None},
+        expect_json=unauth("client-uat-but-no-session-token"),
+    ),
+    Case(
+        "handshake-expired-fetch-401",
+        "GET",
+        "/signed-in",
+        [("sec-fetch-dest", "empty"), ("accept", "application/json")],
+        [("__session", EXPIRED_COOKIE_TOKEN), *UAT_ONLY],
+        expect_status=401,
+        expect_json=unauth(EXPIRED_REASON),
+    ),
+    Case(
+        "handshake-post-form-signed-out",
+        "POST",
+        "/signed-in",
+        PAGE,
+        UAT_ONLY,
+        expect_status=303,
+        expect_location_prefix=sign_in("/signed-in"),
+    ),
+    Case(
+        "handshake-session-without-uat-api",
+        "GET",
+        "/signed-in",
+        API,
+        [("__session", "{token}"), ("__clerk_db_jwt", "dvb_conformance")],
+        token="member",
+        expect_status=401,
+        expect_json=unauth("session-token-but-no-client-uat"),
+    ),
+    Case(
+        "handshake-iat-before-uat-api",
+        "GET",
+        "/signed-in",
+        API,
+        [("__session", "{token}"), ("__client_uat", "99999999999"), ("__clerk_db_jwt", "d")],
+        token="member",
+        expect_status=401,
+        expect_json=unauth("session-token-iat-before-client-uat"),
+    ),
+    Case(
+        "handshake-anonymous-dev-no-handshake",
+        "GET",
+        "/signed-in",
+        PAGE,
+        [("__client_uat", "0")],
+        expect_status=307,
+        expect_location_prefix=sign_in("/signed-in"),
+    ),
+    Case(
+        "handshake-needs-frontend-api",
+        "GET",
+        "/signed-in",
+        PAGE,
+        UAT_ONLY,
+        settings={"publishable_key": None},
+        expect_status=401,
+        expect_json=unauth("client-uat-but-no-session-token"),
+    ),
+]
+
 _DECORATORS = [
     Case(
         "role-403",
@@ -444,7 +605,7 @@ _DECORATORS = [
         "GET",
         "/admin",
         API + BEARER,
-        [("__session", "{token}")],
+        [("__session", "{token}"), *SESSION_COOKIES],
         token="member",
         expect_status=403,
     ),
@@ -578,4 +739,6 @@ _PUBLIC_ROUTES = [
     ),
 ]
 
-CASES: list[Case] = [c for case in _BOTH for c in both(case)] + _DECORATORS + _PUBLIC_ROUTES
+CASES: list[Case] = (
+    [c for case in [*_BOTH, *_HANDSHAKE] for c in both(case)] + _DECORATORS + _PUBLIC_ROUTES
+)

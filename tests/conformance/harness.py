@@ -22,6 +22,14 @@ KEY = KeyPair.generate(kid="conformance")
 FORGER = KeyPair.generate(kid="conformance")
 
 
+#: The handshake endpoint of the publishable key's Frontend API (SPEC §12).
+HANDSHAKE_URL = "https://foo-bar-13.clerk.accounts.dev/v1/client/handshake"
+#: An expired cookie token minted once, used literally (not as ``{token}``): a handshake
+#: legitimately sends the cookie's token to the Frontend API in its ``__session`` parameter,
+#: which the table's "never echo the token" check would otherwise flag.
+EXPIRED_COOKIE_TOKEN = mint_session_token(KEY, expires_in=-3600)
+
+
 def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
