@@ -12,6 +12,7 @@ from authguard.dev.directory import User
 from authguard.dev.fapi_urls import DEV_BROWSER_PARAM, other_host, with_params
 from authguard.dev.returns import app_origin_for, safe_return_url
 from authguard.dev.routing import DevRequest, DevResponse, Router, redirect, set_cookie
+from authguard.dev.webhook_emit import session_event, user_event
 
 if TYPE_CHECKING:
     from authguard.dev.server import DevContext
@@ -73,6 +74,7 @@ def sign_up(ctx: DevContext, request: DevRequest) -> DevResponse:
             return_url, ctx.form_token, error=str(exc), email=email, first_name=first_name
         )
         return pages.page(400, "Sign up", body, form_targets=ctx.config.app_origins)
+    user_event(ctx, "user.created", user, request)
     return _start_session(ctx, request, user, return_url)
 
 
@@ -81,6 +83,8 @@ def sign_out(ctx: DevContext, request: DevRequest) -> DevResponse:
     return_url = _return_url(ctx, raw or request.arg("redirect_url"))
     client = request.cookie(CLIENT_COOKIE)
     signed_out = ctx.sessions.sign_out(client)
+    if client and signed_out:
+        session_event(ctx, "session.ended", client, signed_out, request)
     browsers = ctx.frontend.browsers
 
     def browser() -> str:
@@ -115,7 +119,11 @@ def _start_session(
 ) -> DevResponse:
     azp = app_origin_for(return_url, ctx.config.app_origins)
     previous = request.cookie(CLIENT_COOKIE)
+    replaced = ctx.sessions.active(previous)
     client_id, session = ctx.sessions.sign_in(previous, user, azp)
+    if previous and replaced is not None:
+        session_event(ctx, "session.ended", previous, replaced, request)
+    session_event(ctx, "session.created", client_id, session, request)
     minted = ctx.minter.mint(session)
     if minted is None:  # the user was just looked up; only a concurrent removal gets here
         return _refused(ctx)

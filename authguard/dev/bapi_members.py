@@ -97,7 +97,9 @@ def create_member(ctx: DevContext, request: DevRequest) -> DevResponse:
     data = body(request)
     org = find_org(ctx, request.params["org_id"])
     user_id, role = text(data, "user_id", required=True) or "", _role(data, ctx)
-    return json_response(200, add_member(ctx, org, user_id, role))
+    created = add_member(ctx, org, user_id, role)
+    ctx.emit("organizationMembership.created", created, request)
+    return json_response(200, created)
 
 
 def update_member(ctx: DevContext, request: DevRequest) -> DevResponse:
@@ -105,13 +107,17 @@ def update_member(ctx: DevContext, request: DevRequest) -> DevResponse:
     org, user, _ = _membership(ctx, request)
     role = _role(data, ctx)
     _set_role(ctx, org, user, role)
-    return json_response(200, member_json(ctx, org, find_user(ctx, user.id), role))
+    updated = member_json(ctx, org, find_user(ctx, user.id), role)
+    ctx.emit("organizationMembership.updated", updated, request)
+    return json_response(200, updated)
 
 
 def delete_member(ctx: DevContext, request: DevRequest) -> DevResponse:
     org, user, role = _membership(ctx, request)
     _set_role(ctx, org, user, None)
-    return json_response(200, member_json(ctx, org, user, role))
+    deleted = member_json(ctx, org, user, role)
+    ctx.emit("organizationMembership.deleted", deleted, request)
+    return json_response(200, deleted)
 
 
 def list_invitations(ctx: DevContext, request: DevRequest) -> DevResponse:

@@ -71,7 +71,9 @@ def get_session(ctx: DevContext, request: DevRequest) -> DevResponse:
 def revoke_session(ctx: DevContext, request: DevRequest) -> DevResponse:
     client, session = _find(ctx, request.params["session_id"])
     ctx.sessions.sign_out(client)
-    return json_response(200, session_json(ctx, client, session, "revoked"))
+    revoked = session_json(ctx, client, session, "revoked")
+    ctx.emit("session.revoked", revoked, request)
+    return json_response(200, revoked)
 
 
 def create_token(ctx: DevContext, request: DevRequest) -> DevResponse:

@@ -114,7 +114,7 @@ def create_user(ctx: DevContext, request: DevRequest) -> DevResponse:
         code = "form_identifier_exists" if "exists" in str(exc) else "form_param_format_invalid"
         raise APIError(422, code, "is invalid", str(exc), "email_address") from None
     _apply(ctx, store, user, data)
-    return json_response(200, user_json(store, find_user(ctx, user.id)))
+    return _emitted(ctx, request, "user.created", user_json(store, find_user(ctx, user.id)))
 
 
 def update_user(ctx: DevContext, request: DevRequest) -> DevResponse:
@@ -122,7 +122,7 @@ def update_user(ctx: DevContext, request: DevRequest) -> DevResponse:
     user = find_user(ctx, request.params["user_id"])
     _check_fields(data)
     _apply(ctx, store, user, data)
-    return json_response(200, user_json(store, find_user(ctx, user.id)))
+    return _emitted(ctx, request, "user.updated", user_json(store, find_user(ctx, user.id)))
 
 
 def merge_metadata(ctx: DevContext, request: DevRequest) -> DevResponse:
@@ -133,7 +133,7 @@ def merge_metadata(ctx: DevContext, request: DevRequest) -> DevResponse:
         extra = store.extras(store.users, user.id)
         merged = {n: deep_merge(extra.get(n) or {}, p) for n, p in patch.items() if p is not None}
         store.touch(store.users, user.id, **merged)
-    return json_response(200, user_json(store, user))
+    return _emitted(ctx, request, "user.updated", user_json(store, user))
 
 
 def delete_user(ctx: DevContext, request: DevRequest) -> DevResponse:
@@ -143,7 +143,14 @@ def delete_user(ctx: DevContext, request: DevRequest) -> DevResponse:
     with store.lock:
         store.users.pop(user.id, None)
         store.save()
-    return json_response(200, {"object": "user", "id": user.id, "deleted": True})
+    return _emitted(
+        ctx, request, "user.deleted", {"object": "user", "id": user.id, "deleted": True}
+    )
+
+
+def _emitted(ctx: DevContext, request: DevRequest, event: str, data: dict[str, Any]) -> DevResponse:
+    ctx.emit(event, data, request)  # the webhook (SPEC §9) carries the same JSON as the answer
+    return json_response(200, data)
 
 
 def _check_fields(data: dict[str, Any]) -> None:

@@ -43,6 +43,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--claims-version", type=int, choices=(1, 2), default=2,
         help="session token claims version (default: 2)",
     )  # fmt: skip
+    parser.add_argument(
+        "--webhook", action="append", dest="webhooks", metavar="URL",
+        help="deliver signed webhook events (Clerk's) to URL; repeatable",
+    )  # fmt: skip
 
 
 def config_from_args(args: argparse.Namespace) -> DevConfig:
@@ -54,6 +58,7 @@ def config_from_args(args: argparse.Namespace) -> DevConfig:
         app_origins=tuple(args.app_origins or (DEFAULT_APP_ORIGIN,)),
         token_ttl=args.token_ttl,
         claims_version=args.claims_version,
+        webhooks=tuple(args.webhooks or ()),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from authguard.request import origin_of
 
@@ -34,6 +35,7 @@ class DevConfig:
     app_origins: tuple[str, ...] = (DEFAULT_APP_ORIGIN,)
     token_ttl: int = 60
     claims_version: int = 2
+    webhooks: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check_loopback_host(self.host)
@@ -49,6 +51,7 @@ class DevConfig:
             self, "app_origins", tuple(normalise_origin(o) for o in self.app_origins)
         )
         object.__setattr__(self, "data_dir", Path(self.data_dir))
+        object.__setattr__(self, "webhooks", tuple(check_webhook_url(u) for u in self.webhooks))
 
     @property
     def bind_address(self) -> str:
@@ -85,3 +88,14 @@ def normalise_origin(value: str) -> str:
             f"--app-origin must be an origin like http://localhost:8000 (no path), got {value!r}"
         )
     return origin
+
+
+def check_webhook_url(url: str) -> str:
+    """An ``http(s)://host/...`` URL for ``--webhook``; anything else is refused."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username:
+        raise DevConfigError(
+            f"--webhook must be an http(s) URL like http://localhost:8000/webhooks/clerk, "
+            f"got {url!r}"
+        )
+    return url.strip()

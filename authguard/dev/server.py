@@ -7,9 +7,10 @@ import secrets
 import socketserver
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from authguard.dev.accounts import register as register_accounts
@@ -22,6 +23,13 @@ from authguard.dev.fapi_state import FrontendState
 from authguard.dev.instance import Instance, frontend_host, publishable_key
 from authguard.dev.routing import DevRequest, DevResponse, Router, clerk_error
 from authguard.dev.sessions import SessionStore, TokenMinter
+from authguard.dev.webhook_page import register as register_webhook_page
+from authguard.dev.webhooks import (
+    WebhookDispatcher,
+    WebhookOptions,
+    http_request_attributes,
+    load_or_create_secret,
+)
 from authguard.settings import cookie_suffix
 
 logger = logging.getLogger("authguard.dev")
@@ -42,6 +50,7 @@ class DevContext:
     form_token: str
     publishable_key: str
     frontend: FrontendState
+    webhooks: WebhookDispatcher
 
     @property
     def cookie_suffix(self) -> str:
@@ -60,6 +69,13 @@ class DevContext:
     def _port(self) -> int:
         return urlsplit(self.url).port or 80
 
+    def emit(
+        self, event_type: str, data: Mapping[str, Any], request: DevRequest | None = None
+    ) -> None:
+        """Send a webhook event to the ``--webhook`` targets (a no-op without any)."""
+        headers = request.headers if request is not None else None
+        self.webhooks.emit(event_type, data, http_request_attributes(headers))
+
     def environment(self) -> dict[str, str]:
         """The variables an app needs, in the order they are printed."""
         return {
@@ -70,6 +86,7 @@ class DevContext:
             "CLERK_SIGN_UP_URL": f"{self.url}/sign-up",
             "CLERK_AUTHORIZED_PARTIES": ",".join(self.config.app_origins),
             "AUTHGUARD_APP_ORIGIN": self.config.app_origins[0],
+            "CLERK_WEBHOOK_SIGNING_SECRET": self.webhooks.secret,
         }
 
 
@@ -79,6 +96,7 @@ def build_router() -> Router:
     register_api(router)
     register_fapi(router)
     register_backend_api(router)
+    register_webhook_page(router)
     return router
 
 
@@ -100,10 +118,15 @@ class DevServer:
     """
 
     def __init__(
-        self, config: DevConfig | None = None, *, clock: Callable[[], float] = time.time
+        self,
+        config: DevConfig | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        webhook_options: WebhookOptions | None = None,
     ) -> None:
         self.config = config or DevConfig()
         self._clock = clock
+        self._webhook_options = webhook_options or WebhookOptions(clock=clock)
         self.context: DevContext | None = None
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -142,6 +165,12 @@ class DevServer:
             form_token=secrets.token_urlsafe(24),
             publishable_key=publishable_key(frontend_host(self.config.host, port)),
             frontend=FrontendState(self._clock),
+            webhooks=WebhookDispatcher(
+                self.config.webhooks,
+                load_or_create_secret(self.config.data_dir),
+                instance.key.kid,
+                self._webhook_options,
+            ),
         )
         handler.context = self.context  # type: ignore[attr-defined]
         return url
@@ -168,6 +197,8 @@ class DevServer:
         return self._httpd
 
     def stop(self) -> None:
+        if self.context is not None:
+            self.context.webhooks.stop()
         if self._httpd is None:
             return
         if self._thread is not None:
