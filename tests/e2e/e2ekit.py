@@ -38,7 +38,8 @@ def free_port() -> int:
 
 def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The test's environment minus any Clerk settings, plus ``extra``; finds example_apps."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLERK_", "AUTHGUARD_"))}
+    own = ("CLERK_", "AUTHGUARD_", "DJANGO_SETTINGS_MODULE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(own)}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["PYTHONUNBUFFERED"] = "1"
     env.update(extra or {})

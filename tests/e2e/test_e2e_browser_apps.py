@@ -89,6 +89,8 @@ def test_anonymous_dashboard_goes_through_sign_in_and_back(
     assert f"Signed in as {MEMBER}" in header
     assert "org_acme (org:member)" in header
     assert page.inner_text("main").count(MEMBER) == 1
+    keep_fresh = page.locator(f'script[src="{dev.url}/authguard-dev.js"]')
+    assert keep_fresh.count() == 1
     if app.url.endswith(f":{PORTS['fastapi']}"):
         page.screenshot(path=str(SCREENSHOT))
 
