@@ -14,6 +14,13 @@ from authguard.integrations.fastapi import (
     require_auth,
 )
 from authguard.integrations.starlette import AuthGuardMiddleware, protect
+from authguard.integrations.users_fastapi import (
+    CurrentUser,
+    current_user_dependency,
+    get_current_user,
+    get_session_token,
+    session_token_dependency,
+)
 from authguard.integrations.webhooks_starlette import webhook_event
 from authguard.webhooks import WebhookEvent
 
@@ -24,10 +31,15 @@ __all__ = [
     "AuthGuardHTTPException",
     "AuthGuardMiddleware",
     "CurrentAuth",
+    "CurrentUser",
     "Protect",
     "VerifiedWebhook",
+    "current_user_dependency",
     "get_auth",
+    "get_current_user",
+    "get_session_token",
     "protect",
     "require_auth",
+    "session_token_dependency",
     "webhook_event",
 ]

@@ -11,6 +11,7 @@ from authguard.integrations.flask import (
     protect,
     public,
 )
+from authguard.integrations.flask.current_user import get_current_user, get_session_token
 from authguard.integrations.flask.webhooks import verified_webhook
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "Handler",
     "current_auth",
     "get_auth",
+    "get_current_user",
+    "get_session_token",
     "protect",
     "public",
     "verified_webhook",

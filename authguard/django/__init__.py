@@ -5,7 +5,23 @@
 
 from __future__ import annotations
 
+from authguard.integrations.django.current_user import (
+    acurrent_user,
+    asession_token,
+    current_user,
+    session_token,
+)
 from authguard.integrations.django.decorators import aget_auth, get_auth, protect, public
 from authguard.integrations.django.users import TokenUser
 
-__all__ = ["TokenUser", "aget_auth", "get_auth", "protect", "public"]
+__all__ = [
+    "TokenUser",
+    "acurrent_user",
+    "aget_auth",
+    "asession_token",
+    "current_user",
+    "get_auth",
+    "protect",
+    "public",
+    "session_token",
+]
