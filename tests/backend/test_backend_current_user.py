@@ -75,7 +75,8 @@ def test_sync_fetches_once_per_request(calls: int) -> None:
     users = [load_current_user(memo, auth, api) for _ in range(calls)]
     assert len(recorder.requests) == 1
     assert recorder.last.url.path == "/v1/users/user_1"
-    assert all(u is users[0] for u in users) and users[0] is not None
+    assert all(u is users[0] for u in users)
+    assert users[0] is not None
     assert users[0].public_metadata == {"role": "admin"}
     # a second request (a new memo) fetches again: there is no cache by default
     load_current_user({}, auth, api)
@@ -116,11 +117,12 @@ async def test_deleted_user_is_none_and_memoised() -> None:
 async def test_failures_raise_and_are_not_memoised(is_async: bool) -> None:
     recorder = Recorder([clerk_error(401, "authentication_invalid", "bad", "bad key")])
     memo: dict[str, Any] = {}
+    if is_async:
+        call = aload_current_user(memo, signed_in(), async_api(recorder))
+    else:
+        call = asyncio.to_thread(load_current_user, memo, signed_in(), sync_api(recorder))
     with pytest.raises(BackendAPIError) as caught:
-        if is_async:
-            await aload_current_user(memo, signed_in(), async_api(recorder))
-        else:
-            load_current_user(memo, signed_in(), sync_api(recorder))
+        await call
     assert caught.value.status == 401
     assert MEMO_KEY not in memo
 
@@ -142,7 +144,8 @@ def test_ttl_cache_across_requests(later: float, fetches: int) -> None:
     load_current_user({}, signed_in(), api, cache)
     clock.now += later
     user = load_current_user({}, signed_in(), api, cache)
-    assert user is not None and user.id == "user_1"
+    assert user is not None
+    assert user.id == "user_1"
     assert len(recorder.requests) == fetches
 
 
@@ -164,7 +167,9 @@ def test_redis_cache_shares_the_users_json() -> None:
     other_worker = RedisUserCache(redis, ttl=15)  # another process, same Redis
     second = load_current_user({}, signed_in(), api, other_worker)
     assert len(recorder.requests) == 1
-    assert second == first and second is not None and second.first_name == "Ada"
+    assert second == first
+    assert second is not None
+    assert second.first_name == "Ada"
 
 
 @pytest.mark.parametrize("stored", [None, b"not json", b"[1, 2]"])
@@ -174,14 +179,18 @@ def test_redis_cache_misses_fall_back_to_the_api(stored: bytes | None) -> None:
         redis.data["authguard:user:user_1"] = stored
     recorder = user_recorder()
     user = load_current_user({}, signed_in(), sync_api(recorder), RedisUserCache(redis))
-    assert user is not None and user.id == "user_1" and len(recorder.requests) == 1
+    assert user is not None
+    assert user.id == "user_1"
+    assert len(recorder.requests) == 1
 
 
 def test_broken_redis_is_a_miss_not_a_failure(caplog: pytest.LogCaptureFixture) -> None:
     recorder = user_recorder()
     user = load_current_user({}, signed_in(), sync_api(recorder), RedisUserCache(FakeRedis(True)))
-    assert user is not None and len(recorder.requests) == 1
-    assert "ConnectionError" in caplog.text and "redis down" not in caplog.text
+    assert user is not None
+    assert len(recorder.requests) == 1
+    assert "ConnectionError" in caplog.text
+    assert "redis down" not in caplog.text
 
 
 @pytest.mark.parametrize(
