@@ -155,6 +155,9 @@ def fetch_keys(
                     if time.monotonic() > deadline:
                         raise FetchError(f"no complete response within {limit} s")
                     body.add(chunk)
+                if watchdog.fired:
+                    # The shutdown ends the read as a clean EOF: a cut body, not a complete one.
+                    raise FetchError(f"no complete response within {limit} s")
             finally:
                 response.close()
         except Exception as exc:
