@@ -274,8 +274,12 @@ def test_default_client_uses_the_adapter_settings(
 def test_fastapi_current_user_without_middleware(
     settings: Settings, key: KeyPair, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    env = {"CLERK_SECRET_KEY": settings.secret_key, "CLERK_API_URL": settings.api_url,
-           "CLERK_JWT_KEY": settings.jwt_key, "CLERK_PUBLISHABLE_KEY": settings.publishable_key}  # fmt: skip
+    env = {
+        "CLERK_SECRET_KEY": settings.secret_key,
+        "CLERK_API_URL": settings.api_url,
+        "CLERK_JWT_KEY": settings.jwt_key,
+        "CLERK_PUBLISHABLE_KEY": settings.publishable_key,
+    }
     for name, value in env.items():
         monkeypatch.setenv(name, str(value))
     monkeypatch.setattr(fastapi_adapter, "_fallback_guard", None)
