@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 from authguard.dev.accounts import register as register_accounts
 from authguard.dev.api import register as register_api
 from authguard.dev.bapi import register as register_backend_api
+from authguard.dev.claims_template import claims_renderer
 from authguard.dev.config import DevConfig
 from authguard.dev.directory import Directory
 from authguard.dev.fapi import register as register_fapi
@@ -85,8 +86,8 @@ class DevContext:
             "CLERK_SIGN_IN_URL": f"{self.url}/sign-in",
             "CLERK_SIGN_UP_URL": f"{self.url}/sign-up",
             "CLERK_AUTHORIZED_PARTIES": ",".join(self.config.app_origins),
-            "AUTHGUARD_APP_ORIGIN": self.config.app_origins[0],
             "CLERK_WEBHOOK_SIGNING_SECRET": self.webhooks.secret,
+            "AUTHGUARD_APP_ORIGIN": self.config.app_origins[0],
         }
 
 
@@ -172,6 +173,7 @@ class DevServer:
                 self._webhook_options,
             ),
         )
+        minter.custom_claims = claims_renderer(self.context)  # --claims FILE
         handler.context = self.context  # type: ignore[attr-defined]
         return url
 
