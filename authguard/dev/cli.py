@@ -47,6 +47,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--webhook", action="append", dest="webhooks", metavar="URL",
         help="deliver signed webhook events (Clerk's) to URL; repeatable",
     )  # fmt: skip
+    parser.add_argument(
+        "--claims", type=Path, default=None, metavar="FILE",
+        help="custom session token claims, JSON with {{user.public_metadata.role}}-style "
+        "shortcodes (format: authguard.dev.claims_template)",
+    )  # fmt: skip
 
 
 def config_from_args(args: argparse.Namespace) -> DevConfig:
@@ -59,6 +64,7 @@ def config_from_args(args: argparse.Namespace) -> DevConfig:
         token_ttl=args.token_ttl,
         claims_version=args.claims_version,
         webhooks=tuple(args.webhooks or ()),
+        claims_file=args.claims,
     )
 
 

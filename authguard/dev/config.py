@@ -36,6 +36,7 @@ class DevConfig:
     token_ttl: int = 60
     claims_version: int = 2
     webhooks: tuple[str, ...] = ()
+    claims_file: Path | None = None
 
     def __post_init__(self) -> None:
         check_loopback_host(self.host)
@@ -52,6 +53,8 @@ class DevConfig:
         )
         object.__setattr__(self, "data_dir", Path(self.data_dir))
         object.__setattr__(self, "webhooks", tuple(check_webhook_url(u) for u in self.webhooks))
+        if self.claims_file is not None:
+            object.__setattr__(self, "claims_file", Path(self.claims_file))
 
     @property
     def bind_address(self) -> str:

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 from authguard.dev.accounts import register as register_accounts
 from authguard.dev.api import register as register_api
 from authguard.dev.bapi import register as register_backend_api
+from authguard.dev.claims_template import claims_renderer
 from authguard.dev.config import DevConfig
 from authguard.dev.directory import Directory
 from authguard.dev.fapi import register as register_fapi
@@ -172,6 +173,7 @@ class DevServer:
                 self._webhook_options,
             ),
         )
+        minter.custom_claims = claims_renderer(self.context)  # --claims FILE
         handler.context = self.context  # type: ignore[attr-defined]
         return url
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from authguard.dev.directory import Directory, User
 from authguard.testing import KeyPair, mint_session_token
@@ -77,7 +78,13 @@ class SessionStore:
 
 
 class TokenMinter:
-    """Mints Clerk-shaped session tokens for sessions, with the user's current org."""
+    """Mints Clerk-shaped session tokens for sessions, with the user's current org.
+
+    ``custom_claims(user)`` (``--claims FILE``, see ``claims_template``) adds claims to every
+    token minted here: at sign-in, refresh, handshake and through the Backend API.
+    """
+
+    custom_claims: Callable[[User], Mapping[str, Any]] | None = None
 
     def __init__(
         self,
@@ -120,5 +127,6 @@ class TokenMinter:
             iss=self._issuer,
             now=now,
             expires_in=self._ttl,
+            extra_claims=self.custom_claims(user) if self.custom_claims else None,
         )
         return Minted(token=token, client_uat=session.signed_in_at, expires_at=now + self._ttl)
