@@ -19,7 +19,10 @@ _DJANGO_SUPPORT = str(Path(__file__).resolve().parent / "django")
 if _DJANGO_SUPPORT not in sys.path:
     sys.path.insert(0, _DJANGO_SUPPORT)
 
-from djt_support import ensure_django, wsgi_call  # noqa: E402 -- needs the path above
+from djt_support import (  # type: ignore[import-not-found]  # noqa: E402 -- path above
+    ensure_django,
+    wsgi_call,
+)
 
 ensure_django()
 
@@ -130,9 +133,8 @@ def django_client(config: Settings, path: str, headers: list[tuple[str, str]]) -
     from django.test import Client as DjangoTestClient
     from django.test import override_settings
 
-    extra = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers}
     with override_settings(**_django_overrides(config)):
-        answer = DjangoTestClient().get(path, **extra)
+        answer = DjangoTestClient().get(path, headers=dict(headers))
     cookies = [morsel.OutputString() for morsel in answer.cookies.values()]
     if "Set-Cookie" in answer.headers:
         cookies.append(answer.headers["Set-Cookie"])
