@@ -105,7 +105,8 @@ def uses_suffixed(plain: _Pair, suffixed: _Pair) -> bool:
 def read_inputs(request: RequestInfo, settings: Settings) -> CookieInputs:
     """Gather the cookie path's inputs; query parameters win over cookies where Clerk's do."""
     cookies = parse_cookies(request.cookie_header)
-    query = dict(reversed(parse_qsl(urlsplit(request.url).query, keep_blank_values=False)))
+    raw_query = urlsplit(request.url).query if "__clerk" in request.url else ""
+    query = dict(reversed(parse_qsl(raw_query)))  # the first value of a repeated name wins
     plain = _Pair(_first(cookies, SESSION_COOKIE), _first(cookies, CLIENT_UAT))
     suffix = settings.cookie_suffix
     suffixed_pair = _Pair(None, None)
