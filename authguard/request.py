@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
+#: ``resolve()`` for ``RequestInfo.lazy``: returns ``(url, host_trusted)``.
+UrlResolver = Callable[[], tuple[str, bool]]
 
-@dataclass(frozen=True, slots=True)
+_NO_HEADERS: Mapping[str, str] = MappingProxyType({})
+_set = object.__setattr__
+_RESOLVING = threading.RLock()
+
+
 class RequestInfo:
     """A framework-neutral view of one request.
 
@@ -16,14 +24,102 @@ class RequestInfo:
     ``cookie_header`` every ``Cookie`` header joined with ``"; "``. ``host_trusted`` is True
     when the framework validated the Host (Django ``ALLOWED_HOSTS``, Flask ``TRUSTED_HOSTS``,
     Starlette ``TrustedHostMiddleware``), so the request URL may be used for return URLs.
+
+    Immutable. Adapters build it with ``RequestInfo.lazy`` so the URL (costly in every
+    framework, and only needed for redirects, return URLs and the cookie CSRF check) is
+    derived on first use, at most once.
     """
+
+    __slots__ = ("_resolve", "_trusted", "_url", "cookie_header", "headers", "method", "path")
 
     method: str
     path: str
-    url: str
-    headers: Mapping[str, str] = field(default_factory=dict)
-    cookie_header: str = ""
-    host_trusted: bool = False
+    headers: Mapping[str, str]
+    cookie_header: str
+    _url: str | None
+    _trusted: bool
+    _resolve: UrlResolver | None
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        url: str,
+        headers: Mapping[str, str] | None = None,
+        cookie_header: str = "",
+        host_trusted: bool = False,
+    ) -> None:
+        _set(self, "method", method)
+        _set(self, "path", path)
+        _set(self, "headers", _NO_HEADERS if headers is None else headers)
+        _set(self, "cookie_header", cookie_header)
+        _set(self, "_url", url)
+        _set(self, "_trusted", host_trusted)
+        _set(self, "_resolve", None)
+
+    @classmethod
+    def lazy(
+        cls,
+        method: str,
+        path: str,
+        headers: Mapping[str, str],
+        cookie_header: str,
+        resolve: UrlResolver,
+    ) -> RequestInfo:
+        """A ``RequestInfo`` whose ``url``/``host_trusted`` come from ``resolve()`` on first use."""
+        info = cls.__new__(cls)
+        _set(info, "method", method)
+        _set(info, "path", path)
+        _set(info, "headers", headers)
+        _set(info, "cookie_header", cookie_header)
+        _set(info, "_url", None)
+        _set(info, "_trusted", False)
+        _set(info, "_resolve", resolve)
+        return info
+
+    def _resolved(self) -> str:
+        url = self._url
+        if url is not None:
+            return url
+        with _RESOLVING:  # at most once, even if two threads share the request
+            if self._url is None and self._resolve is not None:
+                url, trusted = self._resolve()
+                _set(self, "_trusted", bool(trusted))
+                _set(self, "_url", url)
+                _set(self, "_resolve", None)
+        return self._url or ""
+
+    @property
+    def url(self) -> str:
+        """The absolute URL as the framework derives it (computed once, on first access)."""
+        return self._resolved()
+
+    @property
+    def host_trusted(self) -> bool:
+        """Whether the framework validated the Host (a by-product of deriving the URL)."""
+        self._resolved()
+        return self._trusted
+
+    def __setattr__(self, name: str, value: Any) -> NoReturn:
+        raise AttributeError(f"RequestInfo is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError(f"RequestInfo is immutable; cannot delete {name!r}")
+
+    def _key(self) -> tuple[object, ...]:
+        headers = dict(self.headers)
+        return (self.method, self.path, self.url, headers, self.cookie_header, self.host_trusted)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RequestInfo):
+            return NotImplemented
+        return self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # headers is a mapping: unhashable, as before
+
+    def __repr__(self) -> str:
+        url = self._url if self._url is not None else "<lazy>"
+        return f"RequestInfo(method={self.method!r}, path={self.path!r}, url={url!r})"
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name)

@@ -28,7 +28,7 @@ from authguard.integrations.starlette import (
     GUARD_KEY,
     SKIPPED_KEY,
     auth_from_scope,
-    request_info,
+    scope_info,
 )
 
 __all__ = [
@@ -105,7 +105,7 @@ async def get_auth(
     cached = conn.scope.get(_FALLBACK_KEY)
     if isinstance(cached, Auth):
         return cached
-    state = await fallback_guard().aauthenticate(request_info(conn.scope))
+    state = await fallback_guard().aauthenticate(scope_info(conn.scope))
     conn.scope[_FALLBACK_KEY] = state.auth
     response.headers["vary"] = add_vary(response.headers.get("vary"))
     for name, value in state.headers:
@@ -118,7 +118,7 @@ def require_auth(**protect_args: Any) -> Any:
     spec = ProtectSpec(dict(protect_args))
 
     async def dependency(conn: HTTPConnection, auth: Annotated[Auth, Depends(get_auth)]) -> Auth:
-        info = request_info(conn.scope)
+        info = scope_info(conn.scope)
         if info.is_preflight:
             return auth
         try:

@@ -38,7 +38,7 @@ from authguard.integrations._common import (
 from authguard.request import RequestInfo, origin_of
 from authguard.settings import Settings
 
-__all__ = ["AuthGuardMiddleware", "AuthGuardUser", "protect", "request_info"]
+__all__ = ["AuthGuardMiddleware", "AuthGuardUser", "protect", "request_info", "scope_info"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 Handler = Callable[[Auth, Request], "Response | Awaitable[Response | None] | None"]
@@ -47,6 +47,8 @@ Handler = Callable[[Auth, Request], "Response | Awaitable[Response | None] | Non
 GUARD_KEY = "authguard.guard"
 #: scope key set (True) when ``skip`` matched.
 SKIPPED_KEY = "authguard.skipped"
+#: scope key holding the connection's ``RequestInfo`` (built once per request).
+INFO_KEY = "authguard.info"
 CROSS_ORIGIN_COOKIE = "cross-origin-cookie"
 WS_POLICY_VIOLATION = 1008
 
@@ -79,16 +81,44 @@ def route_path(scope: Scope) -> str:
     return path or "/"
 
 
+def _headers(raw: Any) -> tuple[dict[str, str], str]:
+    """``RequestInfo.headers``/``cookie_header`` from ``scope["headers"]`` (SPEC §2)."""
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw}
+    if len(headers) != len(raw):  # a repeated header: join as header_map does
+        pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw]
+        return header_map(pairs)
+    return headers, headers.get("cookie", "")
+
+
+def _url_resolver(scope: Scope) -> Callable[[], tuple[str, bool]]:
+    # A snapshot: the router and later middleware mutate the scope; the URL is the one the
+    # request arrived with, exactly as ``HTTPConnection(scope).url`` derives it.
+    snapshot = dict(scope)
+
+    def resolve() -> tuple[str, bool]:
+        url = HTTPConnection(snapshot).url
+        if url.scheme in ("ws", "wss"):
+            # The handshake is an HTTP request; origins compare against http(s) (RFC 6455 §4.1).
+            url = url.replace(scheme="https" if url.scheme == "wss" else "http")
+        return str(url), False
+
+    return resolve
+
+
 def request_info(scope: Scope) -> RequestInfo:
-    """Describe an ``http``/``websocket`` scope to the core (SPEC §2)."""
-    pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
-    headers, cookie_header = header_map(pairs)
+    """Describe an ``http``/``websocket`` scope to the core (SPEC §2); the URL is lazy."""
+    headers, cookie_header = _headers(scope["headers"])
     method = scope.get("method", "GET") if scope["type"] == "http" else "GET"
-    url = HTTPConnection(scope).url
-    if url.scheme in ("ws", "wss"):
-        # The handshake is an HTTP request; origins compare against http(s) (RFC 6455 §4.1).
-        url = url.replace(scheme="https" if url.scheme == "wss" else "http")
-    return RequestInfo(method, route_path(scope), str(url), headers, cookie_header)
+    return RequestInfo.lazy(method, route_path(scope), headers, cookie_header, _url_resolver(scope))
+
+
+def scope_info(scope: Scope) -> RequestInfo:
+    """The ``RequestInfo`` the middleware built for this connection (built now if none)."""
+    info = scope.get(INFO_KEY)
+    if isinstance(info, RequestInfo):
+        return info
+    info = scope[INFO_KEY] = request_info(scope)
+    return info
 
 
 def _websocket_origin_ok(info: RequestInfo, settings: Settings) -> bool:
@@ -101,21 +131,40 @@ def _websocket_origin_ok(info: RequestInfo, settings: Settings) -> bool:
     return origin is not None and origin in trusted
 
 
-def _vary_sender(send: Send, extra: tuple[tuple[str, str], ...]) -> Send:
-    """Wrap ``send``: merge ``Vary`` and append ``extra`` on the response start only."""
-    raw_extra = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra]
+class _Sender:
+    """Wraps ``send``: on the response start merge ``Vary`` and append ``extra``; records
+    whether the response started (a failure after that cannot be answered any more)."""
 
-    async def sender(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"vary"]
-            varies = [
-                v.decode("latin-1") for k, v in message.get("headers", ()) if k.lower() == b"vary"
-            ]
-            vary = add_vary(", ".join(varies) or None)
-            message = {**message, "headers": [*headers, (b"vary", vary.encode()), *raw_extra]}
-        await send(message)
+    __slots__ = ("extra", "send", "started", "vary")
 
-    return sender
+    def __init__(self, send: Send, extra: tuple[tuple[str, str], ...] | None) -> None:
+        self.send = send
+        self.vary = extra is not None
+        self.extra = (
+            [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra] if extra else []
+        )
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        self.started = True
+        if self.vary and message["type"] == "http.response.start":
+            message = _with_vary(message, self.extra)
+        await self.send(message)
+
+
+def _with_vary(message: Message, extra: list[tuple[bytes, bytes]]) -> Message:
+    headers: list[tuple[bytes, bytes]] = []
+    varies: list[str] = []
+    for k, v in message.get("headers", ()):
+        if k.lower() == b"vary":
+            varies.append(v.decode("latin-1"))
+        else:
+            headers.append((k, v))
+    vary = _VARY_BYTES if not varies else add_vary(", ".join(varies) or None).encode()
+    return {**message, "headers": [*headers, (b"vary", vary), *extra]}
+
+
+_VARY_BYTES = add_vary(None).encode()
 
 
 async def send_decision(decision: Decision, send: Send) -> None:
@@ -160,7 +209,8 @@ class AuthGuardMiddleware:
         self.skip = build_matcher(skip)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
+        kind = scope["type"]
+        if kind != "http" and kind != "websocket":
             await self.app(scope, receive, send)
             return
         info = request_info(scope)
@@ -168,16 +218,16 @@ class AuthGuardMiddleware:
             scope[SKIPPED_KEY] = True
             await self.app(scope, receive, send)
             return
+        scope[INFO_KEY] = info
         state = await self._authenticate(scope, info)
-        if scope["type"] == "http":
-            send = _vary_sender(send, () if state.status == "handshake" else state.headers)
-            if state.status == "handshake":
-                await send_decision(self.guard.handshake_decision(state), send)
-                return
+        if kind == "http" and state.status == "handshake":
+            await send_decision(self.guard.handshake_decision(state), _Sender(send, ()))
+            return
         scope[GUARD_KEY] = self.guard
         scope["auth"] = state.auth
         scope["user"] = AuthGuardUser(state.auth)
-        await self._dispatch(scope, receive, send, info, state.auth)
+        sender = _Sender(send, state.headers if kind == "http" else None)
+        await self._dispatch(scope, receive, sender, info, state.auth)
 
     async def _authenticate(self, scope: Scope, info: RequestInfo) -> RequestState:
         state = await self.guard.aauthenticate(info)
@@ -190,25 +240,21 @@ class AuthGuardMiddleware:
         return RequestState("signed-out", CROSS_ORIGIN_COOKIE, None, None, auth, state.headers)
 
     async def _dispatch(
-        self, scope: Scope, receive: Receive, send: Send, info: RequestInfo, auth: Auth
+        self, scope: Scope, receive: Receive, sender: _Sender, info: RequestInfo, auth: Auth
     ) -> None:
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = True
-            await send(message)
-
         try:
-            response = None if info.is_preflight else await self._policy(scope, receive, auth, info)
+            response = None
+            has_policy = self.handler is not None or self.public_routes is not None
+            if has_policy and not info.is_preflight:
+                response = await self._policy(scope, receive, auth, info)
             if response is not None:
-                await response(scope, receive, tracking_send)
+                await response(scope, receive, sender)
                 return
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, sender)
         except PROTECT_FAILURES as exc:
-            if started:
+            if sender.started:
                 raise
-            await _refuse(self.guard, cast(AuthGuardError, exc), info, scope, send)
+            await _refuse(self.guard, cast(AuthGuardError, exc), info, scope, sender)
 
     async def _policy(
         self, scope: Scope, receive: Receive, auth: Auth, info: RequestInfo
@@ -258,9 +304,9 @@ def _connection(args: tuple[Any, ...], kwargs: dict[str, Any]) -> HTTPConnection
 
 
 def _check(spec: ProtectSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    conn = _connection(args, kwargs)
-    auth = auth_from_scope(conn.scope)
-    if conn.scope["type"] == "http" and request_info(conn.scope).is_preflight:
+    scope = _connection(args, kwargs).scope
+    auth = auth_from_scope(scope)
+    if scope["type"] == "http" and scope_info(scope).is_preflight:
         return  # a CORS preflight carries no credentials (SPEC §6)
     spec.enforce(auth)
 
