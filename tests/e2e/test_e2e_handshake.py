@@ -12,12 +12,18 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
 from e2ekit import CHROMIUM, CHROMIUM_ARGS, Process, child_env, free_port, require_chromium
-from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Request,
+    sync_playwright,
+)
 
 from authguard.dev import DevConfig, DevServer
 
@@ -115,13 +121,36 @@ def handshakes(context: BrowserContext) -> Handshakes:
     return Handshakes(context)
 
 
+def pick_user(page: Page) -> None:
+    page.click(f'form:has(input[name="user_id"][value="{MEMBER}"]) button[type="submit"]')
+
+
 def sign_in(context: BrowserContext, app: App, dev: DevServer) -> Page:
     """Open ``/dashboard`` signed out, sign in on the dev server, land back on it."""
     page = context.new_page()
     page.goto(f"{app.url}/dashboard")
     assert page.url.startswith(f"{dev.url}/sign-in?"), page.url
-    page.click(f'form:has(input[name="user_id"][value="{MEMBER}"]) button[type="submit"]')
+    pick_user(page)
     page.wait_for_url(f"{app.url}/dashboard")
+    return page
+
+
+def signed_in_an_hour_ago(
+    context: BrowserContext, app: App, dev: DevServer, clock: ShiftClock
+) -> Page:
+    """Sign in on the dev server an hour in the past, then (in the present) follow the link
+    back to the app that the dev server hands out after a sign-in (``?__clerk_db_jwt=``)."""
+    page = context.new_page()
+    clock.offset = -HOUR
+    try:
+        page.goto(f"{dev.url}/sign-in?{urlencode({'redirect_url': f'{dev.url}/'})}")
+        pick_user(page)
+        page.wait_for_url(f"{dev.url}/")
+    finally:
+        clock.offset = 0
+    browser_token = cookies_of(context, dev.url)["__clerk_db_jwt"]
+    page.goto(f"{app.url}/dashboard?{urlencode({'__clerk_db_jwt': browser_token})}")
+    assert page.url == f"{app.url}/dashboard"
     return page
 
 
@@ -166,7 +195,7 @@ def test_sign_in_on_the_dev_server_lands_signed_in_through_a_handshake(
 def test_an_expired_cookie_is_refreshed_by_an_invisible_handshake(
     app: App, dev: DevServer, clock: ShiftClock, context: BrowserContext, handshakes: Handshakes
 ) -> None:
-    page = sign_in(context, app, dev)
+    page = signed_in_an_hour_ago(context, app, dev, clock)
     stale = expired_token(dev, clock, context, app)
     keep_cookie(context, app, stale)
     page.goto(f"{app.url}/dashboard?tab=1")
@@ -186,7 +215,8 @@ def test_sign_out_on_the_dev_server_returns_signed_out(
 ) -> None:
     page = sign_in(context, app, dev)
     page.click("header >> text=Sign out")
-    page.wait_for_url(f"{app.url}/")
+    page.wait_for_url(f"{app.url}/**")
+    assert page.url == f"{app.url}/"
     assert "Signed out" in page.inner_text("header")
     assert handshakes.reasons == ["dev-browser-sync", "dev-browser-sync"]
     on_app = cookies_of(context, app.url)
@@ -199,7 +229,7 @@ def test_sign_out_on_the_dev_server_returns_signed_out(
 def test_after_a_sign_out_elsewhere_the_next_refresh_is_signed_out(
     app: App, dev: DevServer, clock: ShiftClock, context: BrowserContext, handshakes: Handshakes
 ) -> None:
-    page = sign_in(context, app, dev)
+    page = signed_in_an_hour_ago(context, app, dev, clock)
     stale = expired_token(dev, clock, context, app)
     other_tab = context.new_page()
     other_tab.goto(f"{dev.url}/sign-out")  # no way back to the app: it learns on its next refresh
@@ -213,7 +243,7 @@ def test_after_a_sign_out_elsewhere_the_next_refresh_is_signed_out(
 def test_an_api_fetch_with_an_expired_cookie_gets_401_not_a_redirect(
     app: App, dev: DevServer, clock: ShiftClock, context: BrowserContext, handshakes: Handshakes
 ) -> None:
-    page = sign_in(context, app, dev)
+    page = signed_in_an_hour_ago(context, app, dev, clock)
     keep_cookie(context, app, expired_token(dev, clock, context, app))
     result = page.evaluate(
         """async () => {
@@ -239,7 +269,7 @@ def test_wrong_secret_key_on_a_development_instance_stops_at_once(
 ) -> None:
     page = context.new_page()
     page.goto(f"{broken_app.url}/dashboard")
-    page.click(f'form:has(input[name="user_id"][value="{MEMBER}"]) button[type="submit"]')
+    pick_user(page)
     page.wait_for_url(f"{dev.url}/sign-in?**")  # back to sign-in: the app stayed signed out
     assert handshakes.reasons == ["dev-browser-sync"]
     assert "__session" not in cookies_of(context, broken_app.url)
