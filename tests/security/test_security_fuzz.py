@@ -74,8 +74,10 @@ async def _asgi_call(
 
 
 def flask(mode: str) -> Call:
-    app = _app("flask", mode)
+    return _wsgi(_app("flask", mode))
 
+
+def _wsgi(app: Any) -> Call:
     def call(method: str, path: str, headers: list[tuple[str, bytes]]) -> tuple[int, bytes]:
         environ = _environ(method, path, headers)
         captured: list[int] = []
@@ -83,7 +85,11 @@ def flask(mode: str) -> Call:
         def start_response(status: str, _headers: Any, _exc: Any = None) -> Any:
             captured.append(int(status.split()[0]))
 
-        body = b"".join(app(environ, start_response))
+        result = app(environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            getattr(result, "close", lambda: None)()
         return captured[0], body
 
     return call
@@ -114,14 +120,15 @@ def _environ(method: str, path: str, headers: list[tuple[str, bytes]]) -> dict[s
 
 
 def django(mode: str) -> Call:
-    module = adapter("django")
-    client = module.DjangoClient(base_settings(), mode)
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import override_settings
+
+    overrides = adapter("django").DjangoClient(base_settings(), mode)._overrides
+    wsgi = _wsgi(WSGIHandler())
 
     def call(method: str, path: str, headers: list[tuple[str, bytes]]) -> tuple[int, bytes]:
-        wire = path.encode("utf-8", "surrogatepass").decode("latin-1")
-        pairs = [(k, v.decode("latin-1")) for k, v in headers]
-        response = client.request(method, wire, pairs)
-        return response.status, response.body
+        with override_settings(**overrides):
+            return wsgi(method, path, headers)
 
     return call
 
