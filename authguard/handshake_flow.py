@@ -236,8 +236,7 @@ class CookieFlow(StateBuilder):
             return self._unresolved(request, step.inputs, outcome)
         token = outcome.session_token
         if token is None:
-            message = MESSAGES[SESSION_TOKEN_MISSING]
-            return self._signed_out(request, SESSION_TOKEN_MISSING, message, extra=outcome.headers)
+            return self._no_session(request, outcome)
         try:
             parsed = parse_token(token, self.settings, requires_kid=self._requires_kid)
         except TokenVerificationError as exc:
@@ -255,19 +254,39 @@ class CookieFlow(StateBuilder):
             return self._signed_out(request, HANDSHAKE_FAILED, message)
         return self._cookie_start(request, replace(inputs, nonce=None, handshake_token=None))
 
+    def _no_session(self, request: RequestInfo, directives: Directives) -> RequestState:
+        """Signed-out, keeping the directives (they clear the cookies); development still
+        strips the handshake parameters with a 307, as Clerk does."""
+        reason, message = SESSION_TOKEN_MISSING, MESSAGES[SESSION_TOKEN_MISSING]
+        location = self._dev_return(request)
+        if location is None:
+            return self._signed_out(request, reason, message, extra=directives.headers)
+        auth = Auth.signed_out(
+            reason, context=AuthContext(self.navigator, request), message=message
+        )
+        headers = _return_headers(location, directives)
+        return self._state("handshake", reason, message, None, auth, headers)
+
     def _handshake_done(
         self, request: RequestInfo, session: SessionClaims, directives: Directives
     ) -> RequestState:
         """Signed-in with the new cookies; development first strips the handshake params."""
-        if not self.settings.is_development:
-            return self._signed_in(request, session, directives.headers)
-        target = strip_query(self.navigator.return_url(request), RETURN_STRIPPED)
-        location = safe_location(target)
+        location = self._dev_return(request)
         if location is None:
             return self._signed_in(request, session, directives.headers)
-        headers = (("Location", location), ("Cache-Control", "no-store"), *directives.headers)
         auth = Auth.signed_in(session, context=AuthContext(self.navigator, request))
+        headers = _return_headers(location, directives)
         return self._state("handshake", None, None, session.token, auth, headers)
+
+    def _dev_return(self, request: RequestInfo) -> str | None:
+        """The current URL without the handshake parameters, on development instances only."""
+        if not self.settings.is_development:
+            return None
+        return safe_location(strip_query(self.navigator.return_url(request), RETURN_STRIPPED))
+
+
+def _return_headers(location: str, directives: Directives) -> Headers:
+    return (("Location", location), ("Cache-Control", "no-store"), *directives.headers)
 
 
 def _debug_headers(status: str, reason: str | None, message: str | None) -> Headers:

@@ -127,14 +127,18 @@ async def test_nonce_exchange_on_production_continues_signed_in(backend: Backend
     await guard.aclose()
 
 
+@pytest.mark.parametrize(("pk", "status"), [(DEV_PK, "handshake"), (LIVE_PK, "signed-out")])
 async def test_no_session_directive_signs_out_and_keeps_the_cookies(
-    backend: BackendAPI,
+    backend: BackendAPI, pk: str, status: str
 ) -> None:
     backend.payload = {"directives": ["__session=; Max-Age=0", "__client_uat=0; Max-Age=0"]}
-    guard = make_guard(DEV_PK, backend.url)
+    guard = make_guard(pk, backend.url)
     for state in await both(guard, nonce_request()):
-        assert (state.status, state.reason) == ("signed-out", "session-token-missing")
+        assert (state.status, state.reason) == (status, "session-token-missing")
+        assert not state.auth.is_signed_in
         assert set_cookies(state) == backend.payload["directives"]
+        # development strips the handshake parameters with one more 307, as Clerk does
+        assert dict(state.headers).get("Location") == (APP_URL if pk == DEV_PK else None)
     guard.close()
 
 
