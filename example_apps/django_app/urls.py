@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from example_apps.django_app import views
+from example_apps.django_app import admin_users, views
 
 urlpatterns = [
     path("", views.home),
     path("dashboard", views.dashboard),
     path("admin", views.admin),
+    path("admin/users", admin_users.list_users),
+    path("admin/users/<str:user_id>/role", admin_users.set_role),
     path("orgs/<str:org_id>", views.organization),
     path("api/me", views.api_me),
     path("api/admin/stats", views.api_admin_stats),

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from authguard import Auth
 from authguard.fastapi import AuthGuardMiddleware, CurrentAuth, Protect, require_auth
 from example_apps import common
+from example_apps.fastapi_app import admin_users
 
 SignedIn = Annotated[Auth, Depends(require_auth())]
 OrgAdmin = Annotated[Auth, Depends(require_auth(role="org:admin"))]
@@ -46,6 +47,8 @@ def create_app() -> FastAPI:
     @app.get("/api/admin/stats", dependencies=[Protect(role="org:admin")])
     async def api_admin_stats(auth: CurrentAuth) -> dict[str, Any]:
         return common.admin_stats(auth)
+
+    app.include_router(admin_users.router)  # /admin/users (Backend API)
 
     # Webhooks: a POST /webhooks/clerk route (authguard.webhooks) goes here.
 

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from authguard.flask import AuthGuard, current_auth, protect
 from example_apps import common
+from example_apps.flask_app import admin_users
 
 guard = AuthGuard()
 
@@ -50,6 +51,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     @protect(role="org:admin")
     def api_admin_stats() -> ResponseReturnValue:
         return jsonify(common.admin_stats(current_auth))
+
+    app.register_blueprint(admin_users.bp)  # /admin/users (Backend API)
 
     # Webhooks: a POST /webhooks/clerk view (authguard.webhooks) goes here.
 

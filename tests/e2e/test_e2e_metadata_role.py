@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import jwt
 import pytest
-from e2ekit import Process, child_env, free_port
+from e2ekit import AppProcess, DevServerProcess, Process, child_env, free_port
 
 from authguard.backend import BackendAPI
 from authguard.settings import Settings
@@ -123,3 +123,50 @@ def test_admin_role_set_through_the_client_opens_the_route(servers: Servers) -> 
         fresh = sign_in(browser, "user_member", servers.origin)
         assert role_claim(fresh) is None
         assert get_admin(servers, fresh).status_code == 403
+
+
+# -- the example apps' /admin/users page -------------------------------------------------
+
+
+@pytest.fixture(params=["fastapi", "django", "flask"])
+def example_app(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[AppProcess, DevServerProcess]]:
+    port = free_port()
+    dev = DevServerProcess(tmp_path / "dev", [f"http://localhost:{port}"])
+    try:
+        app = AppProcess(request.param, port, dev)
+        try:
+            yield app, dev
+        finally:
+            app.stop()
+    finally:
+        dev.stop()
+
+
+def test_example_admin_page_changes_a_role(
+    example_app: tuple[AppProcess, DevServerProcess],
+) -> None:
+    app, dev = example_app
+    dev_env = dev.env
+    settings = Settings(secret_key=dev_env["CLERK_SECRET_KEY"], api_url=dev_env["CLERK_API_URL"])
+    with httpx.Client(base_url=dev_env["CLERK_API_URL"]) as browser, BackendAPI(settings) as api:
+        admin = sign_in(browser, "user_admin", app.url)
+        member = sign_in(browser, "user_member", app.url)
+        with httpx.Client(base_url=app.url) as http:
+            as_admin = {"authorization": f"Bearer {admin}", "origin": app.url}
+            listing = http.get("/admin/users", headers=as_admin)
+            assert listing.status_code == 200
+            assert 'data-user="user_member"' in listing.text
+            form = {"role": "editor"}
+            changed = http.post("/admin/users/user_member/role", data=form, headers=as_admin)
+            assert changed.status_code == 303
+            assert api.users.get("user_member").public_metadata == {"role": "editor"}
+            evil = dict(as_admin, origin="https://evil.example")
+            refused = http.post(
+                "/admin/users/user_member/role", data={"role": "admin"}, headers=evil
+            )
+            assert refused.status_code == 400
+            as_member = {"authorization": f"Bearer {member}", "accept": "application/json"}
+            assert http.get("/admin/users", headers=as_member).status_code == 403
+        assert api.users.get("user_member").public_metadata == {"role": "editor"}
