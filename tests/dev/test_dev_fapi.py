@@ -265,3 +265,17 @@ def test_dev_browser_endpoint(fapi: DevServer, browser: httpx.Client, method: st
     with httpx.Client(base_url=fapi.url) as app_side:
         got = directives(fapi, handshake(app_side, __clerk_db_jwt=mine))
     assert verify(fapi, value(got["__session"]))["sub"] == "user_admin"
+
+
+def test_same_host_sign_in_token_works_at_the_key_s_address(
+    server: DevServer, client: httpx.Client
+) -> None:
+    """Dev server on ``localhost`` (the shortcut): its Frontend API address is ``127.0.0.1``,
+    which sees none of its cookies, so the shared ``__clerk_db_jwt`` identifies the browser."""
+    sign_in(client, "user_admin")
+    token = client.cookies["__clerk_db_jwt"]
+    frontend = server.url.replace("://localhost:", "://127.0.0.1:")
+    with httpx.Client(base_url=frontend) as app_side:
+        got = directives(server, handshake(app_side, __clerk_db_jwt=token))
+    assert verify(server, value(got["__session"]))["sub"] == "user_admin"
+    assert value(got["__clerk_db_jwt"]) == token
