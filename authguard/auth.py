@@ -37,6 +37,7 @@ T = TypeVar("T")
 HasFunction = Callable[..., bool]
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 _KEYSET_DOWN = "jwk-remote-failed-to-load"
+_set = object.__setattr__
 
 
 # -- the auth object -----------------------------------------------------------------------
@@ -83,14 +84,11 @@ class Auth:
         session_status: str | None,
         context: AuthContext | None,
     ) -> None:
-        for name, value in (
-            ("_session", session),
-            ("_reason", reason),
-            ("_message", message),
-            ("_status", session_status),
-            ("_context", context),
-        ):
-            object.__setattr__(self, name, value)
+        _set(self, "_session", session)
+        _set(self, "_reason", reason)
+        _set(self, "_message", message)
+        _set(self, "_status", session_status)
+        _set(self, "_context", context)
 
     @classmethod
     def signed_in(cls, session: SessionClaims, *, context: AuthContext | None = None) -> Auth:
@@ -197,11 +195,14 @@ class Auth:
             raise KeySetUnavailable(self, "the key set could not be loaded")
         if not self.is_signed_in:
             raise Unauthenticated(self, unauthenticated_url=unauthenticated_url)
-        asked = {"role": role, "permission": permission, "feature": feature, "plan": plan}
-        others = {k: v for k, v in asked.items() if v is not None}
-        if not others and reverification is None and predicate is None:
+        asked = (
+            role is not None or permission is not None or feature is not None or plan is not None
+        )
+        if not asked and reverification is None and predicate is None:
             return self
-        if (others and not self.has(**others)) or (predicate and not predicate(self.has)):
+        if asked and not evaluate_has(self._session, role, permission, feature, plan):
+            raise Unauthorized(self, unauthorized_url=unauthorized_url)
+        if predicate and not predicate(self.has):
             raise Unauthorized(self, unauthorized_url=unauthorized_url)
         if reverification is not None and not self.has(reverification=reverification):
             metadata = reverification_metadata(reverification)

@@ -6,6 +6,7 @@ replaces ``request.auth`` with whatever its winning authenticator returned.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable
 from http.cookies import CookieError, Morsel
@@ -76,14 +77,13 @@ def request_info(request: HttpRequest) -> RequestInfo:
     if isinstance(cached, RequestInfo):
         return cached
     headers, cookie_header = header_map(_header_pairs(request))
-    url, trusted = _url(request)
-    info = RequestInfo(
-        method=request.method or "GET",
-        path=request.path_info,
-        url=url,
-        headers=headers,
-        cookie_header=cookie_header,
-        host_trusted=trusted,
+    # The URL (and the ALLOWED_HOSTS check behind it) is derived only when the core needs it.
+    info = RequestInfo.lazy(
+        request.method or "GET",
+        request.path_info,
+        headers,
+        cookie_header,
+        functools.partial(_url, request),
     )
     setattr(request, INFO_ATTR, info)
     return info

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar, cast
+
 from flask import Flask, Request, Response
 from werkzeug.exceptions import HTTPException, SecurityError, default_exceptions
 
@@ -10,6 +12,8 @@ from authguard.integrations._common import header_map
 from authguard.request import RequestInfo
 
 __all__ = ["apply_headers", "build_request_info", "render_decision"]
+
+T = TypeVar("T")
 
 # Headers of the core's own body; a framework-rendered error page brings its own.
 _BODY_HEADERS = frozenset({"content-type", "content-length"})
@@ -24,19 +28,30 @@ def build_request_info(request: Request, app: Flask) -> RequestInfo:
     own name and the host is untrusted.
     """
     headers, cookie_header = header_map(request.headers.items())
+    # Proxies unwrapped: the URL may be resolved after this request context is gone.
+    real_request = _unproxied(request)
+    real_app = _unproxied(app)
+    return RequestInfo.lazy(
+        request.method,
+        request.path,
+        headers,
+        cookie_header,
+        lambda: _url(real_request, real_app),
+    )
+
+
+def _unproxied(obj: T) -> T:
+    getter = getattr(obj, "_get_current_object", None)
+    return cast(T, getter()) if callable(getter) else obj
+
+
+def _url(request: Request, app: Flask) -> tuple[str, bool]:
+    """The absolute URL and whether Werkzeug validated its host (``TRUSTED_HOSTS``)."""
     trusted = bool(app.config.get("TRUSTED_HOSTS"))
     try:
-        url = request.url
+        return request.url, trusted
     except SecurityError:
-        url, trusted = _server_url(request), False
-    return RequestInfo(
-        method=request.method,
-        path=request.path,
-        url=url,
-        headers=headers,
-        cookie_header=cookie_header,
-        host_trusted=trusted,
-    )
+        return _server_url(request), False
 
 
 def _server_url(request: Request) -> str:

@@ -11,6 +11,7 @@ from flask import current_app
 from authguard.integrations._common import ProtectSpec
 from authguard.integrations.flask._state import (
     PUBLIC_ATTR,
+    authenticated_request,
     current_request_info,
     require_auth,
 )
@@ -51,8 +52,12 @@ def protect(*args: Any, **kwargs: Any) -> Any:
     def decorate(func: F) -> F:
         @functools.wraps(func)
         def wrapper(*a: Any, **kw: Any) -> Any:
-            auth = require_auth()
-            if not current_request_info().is_preflight:
+            ctx = authenticated_request()  # set by before_request: one lookup, not three
+            if ctx is None:
+                auth, info = require_auth(), current_request_info()
+            else:
+                auth, info = ctx.state.auth, ctx.info
+            if not info.is_preflight:
                 spec.enforce(auth)
             return current_app.ensure_sync(func)(*a, **kw)
 
