@@ -75,7 +75,13 @@ def test_rejections_carry_reason_codes(tok: str, reason: str | None) -> None:
 def test_cookie_token_and_suffix() -> None:
     pk = "pk_test_Zm9vLWJhci0xMy5jbGVyay5hY2NvdW50cy5kZXYk"
     good = token(user_id="user_suffixed")
-    cookie = f"__session=garbage; __session_nx2hSE6I={good}"
+    # A valid cookie session on a development instance: suffixed session and client_uat,
+    # plus the dev-browser token (SPEC §12); the unsuffixed garbage is ignored.
+    uat = int(NOW) - 10
+    cookie = (
+        f"__session=garbage; __session_nx2hSE6I={good}; __client_uat_nx2hSE6I={uat}; "
+        "__client_uat=0; __clerk_db_jwt=dvb_test"
+    )
     state = guard(publishable_key=pk).authenticate(request(cookie=cookie))
     assert state.auth.user_id == "user_suffixed"
 
