@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeVar, cast
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
 
 from flask import Flask, Request, Response
 from werkzeug.exceptions import HTTPException, SecurityError, default_exceptions
@@ -17,6 +18,8 @@ T = TypeVar("T")
 
 # Headers of the core's own body; a framework-rendered error page brings its own.
 _BODY_HEADERS = frozenset({"content-type", "content-length"})
+_BODY_KEYS = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+_BODY_KEYS_AS_HTTP = frozenset({"HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"})
 
 
 def build_request_info(request: Request, app: Flask) -> RequestInfo:
@@ -27,7 +30,7 @@ def build_request_info(request: Request, app: Flask) -> RequestInfo:
     host that fails that validation never raises here: the URL is then built from the server's
     own name and the host is untrusted.
     """
-    headers, cookie_header = header_map(request.headers.items())
+    headers, cookie_header = header_map(_environ_pairs(request.environ))
     # Proxies unwrapped: the URL may be resolved after this request context is gone.
     real_request = _unproxied(request)
     real_app = _unproxied(app)
@@ -38,6 +41,18 @@ def build_request_info(request: Request, app: Flask) -> RequestInfo:
         cookie_header,
         lambda: _url(real_request, real_app),
     )
+
+
+def _environ_pairs(environ: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What ``EnvironHeaders`` iterates (names not title-cased: header_map lower-cases them)."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            if key not in _BODY_KEYS_AS_HTTP:
+                pairs.append((key[5:].replace("_", "-"), value))
+        elif key in _BODY_KEYS and value:
+            pairs.append((key.replace("_", "-"), value))
+    return pairs
 
 
 def _unproxied(obj: T) -> T:

@@ -164,6 +164,8 @@ def _before_request() -> ResponseReturnValue | None:
 
 
 def _policy(state: AppState, ctx: RequestAuth) -> ResponseReturnValue | None:
+    if state.handler is None and state.public_routes is None:
+        return None  # no global policy: nothing to decide (skip the view lookup)
     public = view_is_public() or _matches(state.public_routes, ctx)
     if state.handler is None:
         if state.public_routes is not None and not public:
