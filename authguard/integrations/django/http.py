@@ -42,6 +42,7 @@ INFO_ATTR = "_authguard_info"
 #: to whatever page the framework renders for it.
 REFUSAL_ATTR = "_authguard_refusal"
 _VARY = ("Authorization", "Cookie")
+_VARY_VALUE = ", ".join(_VARY)
 _META_PLAIN = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
 _BODY_HEADERS = frozenset({"content-type", "content-length"})
 
@@ -148,7 +149,10 @@ def finish_response(
     request: HttpRequest, response: HttpResponseBase, state: RequestState | None
 ) -> HttpResponseBase:
     """Add ``Vary``, a refusal's headers (``no-store``) and the state's extra headers."""
-    patch_vary_headers(response, _VARY)
+    if response.has_header("Vary"):
+        patch_vary_headers(response, _VARY)
+    else:
+        response.headers["Vary"] = _VARY_VALUE  # what patch_vary_headers writes then
     refused = request.__dict__.get(REFUSAL_ATTR)
     if isinstance(refused, Decision):
         for name, value in refused.headers:
