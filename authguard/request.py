@@ -5,14 +5,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 #: ``resolve()`` for ``RequestInfo.lazy``: returns ``(url, host_trusted)``.
 UrlResolver = Callable[[], tuple[str, bool]]
 
 _NO_HEADERS: Mapping[str, str] = MappingProxyType({})
-_set = object.__setattr__
 _RESOLVING = threading.RLock()
 
 
@@ -25,17 +23,19 @@ class RequestInfo:
     when the framework validated the Host (Django ``ALLOWED_HOSTS``, Flask ``TRUSTED_HOSTS``,
     Starlette ``TrustedHostMiddleware``), so the request URL may be used for return URLs.
 
-    Immutable. Adapters build it with ``RequestInfo.lazy`` so the URL (costly in every
-    framework, and only needed for redirects, return URLs and the cookie CSRF check) is
-    derived on first use, at most once.
+    Immutable (read-only properties). Adapters build it with ``RequestInfo.lazy`` so the URL
+    (costly in every framework, and only needed for redirects, return URLs and the cookie
+    CSRF check) is derived on first use, at most once.
     """
 
-    __slots__ = ("_resolve", "_trusted", "_url", "cookie_header", "headers", "method", "path")
+    # Private slots behind read-only properties: plain slot stores make construction cheap
+    # (it happens on every request), and the public names cannot be assigned.
+    __slots__ = ("_cookie_header", "_headers", "_method", "_path", "_resolve", "_trusted", "_url")
 
-    method: str
-    path: str
-    headers: Mapping[str, str]
-    cookie_header: str
+    _method: str
+    _path: str
+    _headers: Mapping[str, str]
+    _cookie_header: str
     _url: str | None
     _trusted: bool
     _resolve: UrlResolver | None
@@ -49,13 +49,13 @@ class RequestInfo:
         cookie_header: str = "",
         host_trusted: bool = False,
     ) -> None:
-        _set(self, "method", method)
-        _set(self, "path", path)
-        _set(self, "headers", _NO_HEADERS if headers is None else headers)
-        _set(self, "cookie_header", cookie_header)
-        _set(self, "_url", url)
-        _set(self, "_trusted", host_trusted)
-        _set(self, "_resolve", None)
+        self._method = method
+        self._path = path
+        self._headers = _NO_HEADERS if headers is None else headers
+        self._cookie_header = cookie_header
+        self._url = url
+        self._trusted = host_trusted
+        self._resolve = None
 
     @classmethod
     def lazy(
@@ -68,14 +68,30 @@ class RequestInfo:
     ) -> RequestInfo:
         """A ``RequestInfo`` whose ``url``/``host_trusted`` come from ``resolve()`` on first use."""
         info = cls.__new__(cls)
-        _set(info, "method", method)
-        _set(info, "path", path)
-        _set(info, "headers", headers)
-        _set(info, "cookie_header", cookie_header)
-        _set(info, "_url", None)
-        _set(info, "_trusted", False)
-        _set(info, "_resolve", resolve)
+        info._method = method
+        info._path = path
+        info._headers = headers
+        info._cookie_header = cookie_header
+        info._url = None
+        info._trusted = False
+        info._resolve = resolve
         return info
+
+    @property
+    def method(self) -> str:
+        return self._method
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self._headers
+
+    @property
+    def cookie_header(self) -> str:
+        return self._cookie_header
 
     def _resolved(self) -> str:
         url = self._url
@@ -84,9 +100,9 @@ class RequestInfo:
         with _RESOLVING:  # at most once, even if two threads share the request
             if self._url is None and self._resolve is not None:
                 url, trusted = self._resolve()
-                _set(self, "_trusted", bool(trusted))
-                _set(self, "_url", url)
-                _set(self, "_resolve", None)
+                self._trusted = bool(trusted)
+                self._url = url
+                self._resolve = None
         return self._url or ""
 
     @property
@@ -99,12 +115,6 @@ class RequestInfo:
         """Whether the framework validated the Host (a by-product of deriving the URL)."""
         self._resolved()
         return self._trusted
-
-    def __setattr__(self, name: str, value: Any) -> NoReturn:
-        raise AttributeError(f"RequestInfo is immutable; cannot set {name!r}")
-
-    def __delattr__(self, name: str) -> NoReturn:
-        raise AttributeError(f"RequestInfo is immutable; cannot delete {name!r}")
 
     def _key(self) -> tuple[object, ...]:
         headers = dict(self.headers)
