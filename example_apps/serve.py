@@ -66,6 +66,9 @@ def _django(host: str, port: int) -> Bound:
     )
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # the synced-users tables
     handler: WSGIHandler = get_internal_wsgi_application()
     server = ThreadedWSGIServer((host, port), WSGIRequestHandler)
     server.daemon_threads = True

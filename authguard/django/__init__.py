@@ -13,6 +13,7 @@ from authguard.integrations.django.current_user import (
 )
 from authguard.integrations.django.decorators import aget_auth, get_auth, protect, public
 from authguard.integrations.django.users import TokenUser
+from authguard.integrations.django.webhooks import webhook_view
 
 __all__ = [
     "TokenUser",
@@ -24,4 +25,5 @@ __all__ = [
     "protect",
     "public",
     "session_token",
+    "webhook_view",
 ]

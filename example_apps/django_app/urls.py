@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from example_apps.django_app import admin_users, views
+from example_apps.django_app import admin_users, views, webhooks
 
 urlpatterns = [
     path("", views.home),
@@ -16,7 +16,7 @@ urlpatterns = [
     path("orgs/<str:org_id>", views.organization),
     path("api/me", views.api_me),
     path("api/admin/stats", views.api_admin_stats),
-    # Webhooks: path("webhooks/clerk", views.clerk_webhook) (authguard.webhooks) goes here.
+    path("webhooks/clerk", webhooks.clerk_webhook),  # users kept in sync
 ]
 
 handler403 = views.forbidden

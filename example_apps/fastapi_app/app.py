@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from authguard import Auth
 from authguard.fastapi import AuthGuardMiddleware, CurrentAuth, Protect, require_auth
 from example_apps import common
-from example_apps.fastapi_app import admin_users
+from example_apps.fastapi_app import admin_users, webhooks
 
 SignedIn = Annotated[Auth, Depends(require_auth())]
 OrgAdmin = Annotated[Auth, Depends(require_auth(role="org:admin"))]
@@ -50,6 +50,6 @@ def create_app() -> FastAPI:
 
     app.include_router(admin_users.router)  # /admin/users (Backend API)
 
-    # Webhooks: a POST /webhooks/clerk route (authguard.webhooks) goes here.
+    app.include_router(webhooks.router)  # POST /webhooks/clerk: users kept in sync
 
     return app

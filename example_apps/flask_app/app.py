@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from authguard.flask import AuthGuard, current_auth, protect
 from example_apps import common
-from example_apps.flask_app import admin_users
+from example_apps.flask_app import admin_users, webhooks
 
 guard = AuthGuard()
 
@@ -54,7 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(admin_users.bp)  # /admin/users (Backend API)
 
-    # Webhooks: a POST /webhooks/clerk view (authguard.webhooks) goes here.
+    app.register_blueprint(webhooks.blueprint)  # POST /webhooks/clerk: users kept in sync
 
     @app.errorhandler(403)
     def forbidden(_error: Exception) -> ResponseReturnValue:

@@ -25,7 +25,6 @@ from authguard.dev.webhooks import Delivery, sign
 
 pytestmark = pytest.mark.e2e
 
-RUNNER = Path(__file__).with_name("webhooks_app_runner.py")
 TABLES = {
     "fastapi": ("users", "processed_webhooks"),
     "flask": ("users", "processed_webhooks"),
@@ -71,7 +70,8 @@ def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stack]:
     assert dev.context is not None
     db = tmp_path / "users.sqlite3"
     env = child_env(dict(dev.context.environment(), AUTHGUARD_EXAMPLE_DB=str(db)))
-    process = Process([sys.executable, str(RUNNER), "--app", app, "--port", str(port)], env)
+    command = [sys.executable, "-m", "example_apps.serve", "--app", app, "--port", str(port)]
+    process = Process(command, env)
     try:
         process.expect(lambda line: line.startswith("listening on "))
         with httpx.Client(base_url=dev.url) as http:
