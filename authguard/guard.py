@@ -15,9 +15,9 @@ import time
 from collections.abc import Callable
 
 import httpx
-from cachetools import TLRUCache
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
+from authguard._token_cache import TokenCache
 from authguard.claims import SessionClaims, normalize_claims
 from authguard.decisions import Decision, Navigator, decide
 from authguard.exceptions import AuthGuardError, TokenVerificationError
@@ -67,9 +67,7 @@ class Guard(CookieFlow):
         )
         self._skewed = self.settings.merged(clock_skew=DEV_SKEW)
         self._requires_kid = self.settings.jwt_key is None
-        self._cache: TLRUCache[str, SessionClaims] = TLRUCache(
-            maxsize=token_cache_size, ttu=_cache_expiry, timer=clock
-        )
+        self._cache = TokenCache(token_cache_size, clock)
         self._cache_lock = threading.Lock()
 
     # -- public API -----------------------------------------------------------------
@@ -149,8 +147,7 @@ class Guard(CookieFlow):
             return self._failed(request, step, exc)
         session = normalize_claims(step.parsed.payload, step.token)
         if cacheable:
-            with self._cache_lock:
-                self._cache[step.token] = session
+            self._cache[step.token] = session
         if step.directives is not None:
             return self._handshake_done(request, session, step.directives)
         return self._signed_in(request, session)
@@ -211,13 +208,7 @@ class Guard(CookieFlow):
             return HandshakeError(f"no key for the handshake token ({exc.reason})")
 
     def _cache_get(self, token: str) -> SessionClaims | None:
-        with self._cache_lock:
-            return self._cache.get(token)
-
-
-def _cache_expiry(_token: str, session: SessionClaims, _now: float) -> float:
-    # Entries never outlive the token; exp/nbf are still re-checked (with skew) on every hit.
-    return session.expires_at
+        return self._cache.get(token)  # lock-free read; entries past exp are never returned
 
 
 _EXTRACT_MESSAGES = {

@@ -14,8 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from cachetools import TLRUCache
-
+from authguard._token_cache import TokenCache
 from authguard.auth import Auth, AuthContext
 from authguard.claims import SessionClaims
 from authguard.decisions import Navigator, safe_location
@@ -146,7 +145,7 @@ class CookieFlow(StateBuilder):
 
     clock: Callable[[], float]
     _requires_kid: bool
-    _cache: TLRUCache[str, SessionClaims]
+    _cache: TokenCache
     _cache_lock: threading.Lock
 
     def _cookie_start(self, request: RequestInfo, inputs: CookieInputs) -> RequestState | Step:
