@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
+from authguard.settings import cookie_suffix
+
 SESSION_TOKEN_CATEGORY: Final = "cl_B7d4PD111AAA"
 
 _HASHES: Final[dict[str, type[hashes.HashAlgorithm]]] = {
@@ -260,3 +262,23 @@ def mint_session_token(
         header["kid"] = resolved_kid
     header["cat"] = SESSION_TOKEN_CATEGORY
     return sign_jwt(key, _merge(header, extra_headers), _merge(claims, extra_claims), alg=alg)
+
+
+def session_cookies(token: str, *, publishable_key: str | None = None) -> dict[str, str]:
+    """The cookies of a browser signed in through Clerk, for a cookie-authenticated test request.
+
+    ``__session`` alone is not a session (SPEC §12): Clerk's browsers also carry
+    ``__client_uat`` (here the token's ``iat``) and, on development instances (``pk_test_``),
+    the dev-browser token ``__clerk_db_jwt``. With ``publishable_key`` the names are suffixed
+    as ClerkJS writes them.
+    """
+    payload = json.loads(base64.urlsafe_b64decode(_pad(token.split(".")[1])))
+    suffix = f"_{cookie_suffix(publishable_key)}" if publishable_key else ""
+    cookies = {f"__session{suffix}": token, f"__client_uat{suffix}": str(int(payload["iat"]))}
+    if publishable_key and not publishable_key.startswith("pk_live_"):
+        cookies["__clerk_db_jwt"] = "dvb_authguard_testing"
+    return cookies
+
+
+def _pad(segment: str) -> str:
+    return segment + "=" * (-len(segment) % 4)

@@ -208,3 +208,17 @@ def test_unreachable_key_set_reason() -> None:
 
     with pytest.raises(KeySetUnavailable):
         state.auth.protect()
+
+
+@pytest.mark.parametrize(
+    "pk",
+    [None, "pk_test_Zm9vLWJhci0xMy5jbGVyay5hY2NvdW50cy5kZXYk", "pk_live_Y2xlcmsuZXhhbXBsZS5jb20k"],
+)
+def test_testing_session_cookies_make_a_cookie_session(pk: str | None) -> None:
+    from authguard.testing import session_cookies
+
+    cookies = session_cookies(token(user_id="user_cookie"), publishable_key=pk)
+    assert ("__clerk_db_jwt" in cookies) == bool(pk and pk.startswith("pk_test_"))
+    header = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    state = guard(publishable_key=pk).authenticate(request(cookie=header))
+    assert state.auth.user_id == "user_cookie"

@@ -8,7 +8,7 @@ from django.test import Client, override_settings
 from djt_settings import AUTHGUARD, PUBLISHABLE_KEY
 from djt_tokens import TOKENS, bearer
 
-from authguard.settings import cookie_suffix
+from authguard.testing import session_cookies
 
 CHALLENGE = 'Bearer realm="authguard"'
 
@@ -57,7 +57,8 @@ def test_no_credentials_is_401_with_challenge_for_session_views() -> None:
 
 def _cookie_client() -> Client:
     client = Client(enforce_csrf_checks=True)
-    client.cookies[f"__session_{cookie_suffix(PUBLISHABLE_KEY)}"] = TOKENS["user"]()
+    for name, value in session_cookies(TOKENS["user"](), publishable_key=PUBLISHABLE_KEY).items():
+        client.cookies[name] = value
     return client
 
 

@@ -15,7 +15,7 @@ from flask_helpers import KEY, PUBLISHABLE_KEY, SIGN_IN, admin_token, identity, 
 from werkzeug.serving import make_server
 
 from authguard.flask import AuthGuard, protect
-from authguard.testing import jwks
+from authguard.testing import jwks, session_cookies
 
 pytestmark = pytest.mark.e2e
 
@@ -72,6 +72,11 @@ def app_url(jwks_url: str) -> Iterator[str]:
     thread.join(timeout=10)
 
 
+def cookie_header(token: str) -> str:
+    cookies = session_cookies(token, publishable_key=PUBLISHABLE_KEY)
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
 def test_real_server_with_remote_keys(app_url: str) -> None:
     admin, member = admin_token(), member_token()
     table: list[tuple[str, dict[str, str], int]] = [
@@ -79,7 +84,7 @@ def test_real_server_with_remote_keys(app_url: str) -> None:
         ("/me", {"Authorization": f"Bearer {member}"}, 200),
         ("/admin", {"Authorization": f"Bearer {member}"}, 403),
         ("/admin", {"Authorization": f"Bearer {admin}"}, 200),
-        ("/admin", {"Cookie": f"__session={admin}"}, 200),
+        ("/admin", {"Cookie": cookie_header(admin)}, 200),
         ("/me?x=1", {"Accept": "text/html"}, 307),
     ]
     with httpx.Client(base_url=app_url, timeout=10, follow_redirects=False) as client:

@@ -17,6 +17,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from authguard.settings import Settings
 from authguard.starlette import AuthGuardMiddleware, protect
+from authguard.testing import session_cookies
 
 
 @protect(role="org:admin")
@@ -83,7 +84,9 @@ def test_cookie_websocket_needs_app_origin(
     expected: str,
 ) -> None:
     configured = Settings(**{**settings.__dict__, "app_origin": app_origin})
-    headers = {"cookie": f"__session={mint(user_id='user_admin', org_role='org:admin')}"}
+    token = mint(user_id="user_admin", org_role="org:admin")
+    cookies = session_cookies(token, publishable_key=settings.publishable_key)
+    headers = {"cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())}
     if origin:
         headers["origin"] = origin
     with ws_client(configured).websocket_connect("/open", headers=headers) as ws:
