@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The two commands a newcomer needs (only Python 3.11+ required; apt for the browser tests).
+"""The two commands a newcomer needs (Python 3.11+ and Node.js 20+; apt for the browser tests).
 
     python3 tasks.py demo     # dev server + the FastAPI example app (add --app django|flask)
     python3 tasks.py test     # the whole test suite, exactly what CI runs
@@ -25,6 +25,7 @@ DEMO_EXTRAS = ".[starlette,fastapi,django,flask]"
 DEMO_DEPS = ["uvicorn>=0.30"]
 TEST_DEPS = ["tox>=4.20"]
 PYTHONS = ("3.11", "3.12")
+INTEROP = ROOT / "tests" / "interop"
 
 
 def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
@@ -65,9 +66,22 @@ def find_pythons() -> None:
     os.environ["PATH"] = os.pathsep.join([*extra, os.environ.get("PATH", "")])
 
 
+def ensure_node_packages() -> None:
+    """The interop tests run Clerk's @clerk/backend under Node.js: install it from the lockfile."""
+    installed = INTEROP / "node_modules" / ".package-lock.json"  # npm rewrites it on every install
+    lock = INTEROP / "package-lock.json"
+    if installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime:
+        return
+    npm = shutil.which("npm")
+    if not npm or not shutil.which("node"):
+        sys.exit("Node.js 20+ and npm are needed by the interop tests (tests/interop)")
+    run(npm, "ci", "--prefix", INTEROP, "--no-audit", "--no-fund")
+
+
 def test(args: list[str]) -> None:
     ensure_venv(*TEST_DEPS)
     ensure_chromium()
+    ensure_node_packages()
     find_pythons()
     os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
     run(BIN / "tox", "run", *args)
