@@ -30,13 +30,14 @@ def build_request_info(request: Request, app: Flask) -> RequestInfo:
     host that fails that validation never raises here: the URL is then built from the server's
     own name and the host is untrusted.
     """
-    headers, cookie_header = header_map(_environ_pairs(request.environ))
-    # Proxies unwrapped: the URL may be resolved after this request context is gone.
+    # Proxies unwrapped once: cheaper reads, and the URL may be resolved after the request
+    # context is gone.
     real_request = _unproxied(request)
     real_app = _unproxied(app)
+    headers, cookie_header = header_map(_environ_pairs(real_request.environ))
     return RequestInfo.lazy(
-        request.method,
-        request.path,
+        real_request.method,
+        real_request.path,
         headers,
         cookie_header,
         lambda: _url(real_request, real_app),
