@@ -50,11 +50,10 @@ _BODY_HEADERS = frozenset({"content-type", "content-length"})
 def _header_pairs(request: HttpRequest) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for key, value in request.META.items():
-        if not isinstance(value, str):
-            continue
         if key.startswith("HTTP_"):
-            pairs.append((key[5:].replace("_", "-"), value))
-        elif key in _META_PLAIN and value:
+            if isinstance(value, str):
+                pairs.append((key[5:].replace("_", "-"), value))
+        elif key in _META_PLAIN and value and isinstance(value, str):
             pairs.append((_META_PLAIN[key], value))
     return pairs
 
