@@ -33,7 +33,7 @@ async function main() {
       authorizedParties: input.authorizedParties,
     });
   } catch (error) {
-    return { ok: false, reason: error?.reason ?? "unexpected", name: error?.name ?? null };
+    return { ok: false, reason: error?.reason ?? "unexpected" };
   }
   // No secret key and no API URL: getToken() would need the network, nothing else does.
   const authObject = signedInAuthObject({}, input.token, payload);
