@@ -200,7 +200,7 @@ class Auth:
         )
         if not asked and reverification is None and predicate is None:
             return self
-        if asked and not evaluate_has(self._session, role, permission, feature, plan):
+        if asked and not self._has_asked(role, permission, feature, plan):
             raise Unauthorized(self, unauthorized_url=unauthorized_url)
         if predicate and not predicate(self.has):
             raise Unauthorized(self, unauthorized_url=unauthorized_url)
@@ -208,6 +208,13 @@ class Auth:
             metadata = reverification_metadata(reverification)
             raise Unauthorized(self, unauthorized_url=unauthorized_url, reverification=metadata)
         return self
+
+    def _has_asked(self, role: object, permission: object, feature: object, plan: object) -> bool:
+        session = self._session
+        if permission is None and feature is None and plan is None and session is not None:
+            # protect(role=...), the common case: evaluate_has's rule without its closures.
+            return bool(session.user_id) and check_role(session, role)
+        return evaluate_has(session, role, permission, feature, plan)
 
     # redirects
     def redirect_to_sign_in(self, return_back_url: str | None = None) -> NoReturn:

@@ -264,5 +264,9 @@ def check_claims(payload: Mapping[str, Any], settings: Settings, now: float) -> 
 
 def check_fresh(session: SessionClaims, settings: Settings, now: float) -> None:
     """The exp/nbf re-check for a token found in the verified-token cache."""
-    _check_exp(session.expires_at, settings.clock_skew, now)
-    _check_nbf(session.not_before, settings.clock_skew, now)
+    skew = settings.clock_skew
+    nbf = session.not_before
+    if session.expires_at > now - skew and (nbf is None or not nbf > now + skew):
+        return  # the hot path: both checks below pass
+    _check_exp(session.expires_at, skew, now)
+    _check_nbf(nbf, skew, now)
