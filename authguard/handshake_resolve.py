@@ -8,12 +8,9 @@ session token. Every failure here is a :class:`HandshakeError` whose message is 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import threading
-import time
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -22,9 +19,17 @@ from urllib.parse import quote
 import httpx
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
+from authguard._http import (
+    IDENTITY_HEADERS,
+    PerLoop,
+    Refused,
+    aget,
+    fresh_async_client,
+    fresh_client,
+    get,
+)
 from authguard.exceptions import TokenVerificationError
 from authguard.handshake import API_VERSION
-from authguard.keys.fetch import BASE_HEADERS, FetchError, _check_head, _Watchdog
 from authguard.settings import Settings
 from authguard.tokens import ParsedToken, verify_signature
 
@@ -83,22 +88,10 @@ def _decode_payload(body: bytes) -> object:
     return document.get("directives")
 
 
-class _Body:
-    def __init__(self) -> None:
-        self.parts: list[bytes] = []
-        self.size = 0
-
-    def add(self, chunk: bytes) -> None:
-        self.size += len(chunk)
-        if self.size > MAX_PAYLOAD_BYTES:
-            raise FetchError(f"body larger than {MAX_PAYLOAD_BYTES} bytes")
-        self.parts.append(chunk)
-
-
-def _failure(exc: Exception, limit: float, *, timed_out: bool = False) -> HandshakeError:
-    if isinstance(exc, FetchError):
+def _failure(exc: Exception, limit: float) -> HandshakeError:
+    if isinstance(exc, Refused):
         return HandshakeError(f"the nonce exchange failed: {exc}")
-    if timed_out or isinstance(exc, TimeoutError | httpx.TimeoutException):
+    if isinstance(exc, TimeoutError | httpx.TimeoutException):
         return HandshakeError(f"the nonce exchange got no complete response within {limit} s")
     return HandshakeError(f"the nonce exchange failed ({type(exc).__name__})")
 
@@ -118,19 +111,15 @@ class PayloadFetcher:
         self._secret = settings.secret_key
         self._limit = settings.http_timeout
         self._transport = transport
-        self._async_transport = async_transport
         self._client: httpx.Client | None = None
         self._client_lock = threading.Lock()
-        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._loops_lock = threading.Lock()
+        self._loops = PerLoop(lambda: fresh_async_client(async_transport))
 
     def _request(self, nonce: str) -> tuple[str, Mapping[str, str]]:
         if not self._secret:
             raise HandshakeError("a nonce exchange needs secret_key")
         headers = {
-            **BASE_HEADERS,
+            **IDENTITY_HEADERS,
             "Authorization": f"Bearer {self._secret}",
             "Clerk-API-Version": API_VERSION,
         }
@@ -139,87 +128,39 @@ class PayloadFetcher:
     def fetch(self, nonce: str) -> Directives:
         """Blocking exchange (for ``Guard.authenticate``)."""
         url, headers = self._request(nonce)
-        deadline = time.monotonic() + self._limit
-        body = _Body()
-        with _Watchdog(self._limit) as watchdog:
-            try:
-                request = self._sync_client().build_request(
-                    "GET",
-                    url,
-                    headers=headers,
-                    timeout=httpx.Timeout(max(self._limit, 0.001)),
-                    extensions={"trace": watchdog.trace},
-                )
-                response = self._sync_client().send(request, stream=True, follow_redirects=False)
-                try:
-                    _check_head(response)
-                    for chunk in response.iter_bytes():
-                        if time.monotonic() > deadline:
-                            raise TimeoutError
-                        body.add(chunk)
-                finally:
-                    response.close()
-            except Exception as exc:
-                raise _failure(exc, self._limit, timed_out=watchdog.fired) from exc
-        return parse_directives(_decode_payload(b"".join(body.parts)))
+        try:
+            body = get(
+                self._sync_client(), url, headers, limit=self._limit, max_bytes=MAX_PAYLOAD_BYTES
+            )
+        except Exception as exc:
+            raise _failure(exc, self._limit) from exc
+        return parse_directives(_decode_payload(body))
 
     async def afetch(self, nonce: str) -> Directives:
         """Async exchange (for ``Guard.aauthenticate``); one client per event loop."""
         url, headers = self._request(nonce)
-        client = self._loop_client()
-        body = _Body()
+        client = self._loops.get()
         try:
-            async with asyncio.timeout(self._limit):
-                request = client.build_request(
-                    "GET", url, headers=headers, timeout=httpx.Timeout(max(self._limit, 0.001))
-                )
-                response = await client.send(request, stream=True, follow_redirects=False)
-                try:
-                    _check_head(response)
-                    async for chunk in response.aiter_bytes():
-                        body.add(chunk)
-                finally:
-                    await response.aclose()
+            body = await aget(client, url, headers, limit=self._limit, max_bytes=MAX_PAYLOAD_BYTES)
         except Exception as exc:
             raise _failure(exc, self._limit) from exc
-        return parse_directives(_decode_payload(b"".join(body.parts)))
+        return parse_directives(_decode_payload(body))
 
     def _sync_client(self) -> httpx.Client:
         with self._client_lock:
             if self._client is None:
-                self._client = httpx.Client(
-                    transport=self._transport,
-                    follow_redirects=False,
-                    limits=httpx.Limits(max_keepalive_connections=0),
-                )
+                self._client = fresh_client(self._transport)
             return self._client
-
-    def _loop_client(self) -> httpx.AsyncClient:
-        loop = asyncio.get_running_loop()
-        with self._loops_lock:
-            for closed in [other for other in self._loops if other.is_closed()]:
-                del self._loops[closed]
-            client = self._loops.get(loop)
-            if client is None:
-                client = httpx.AsyncClient(
-                    transport=self._async_transport,
-                    follow_redirects=False,
-                    limits=httpx.Limits(max_keepalive_connections=0),
-                )
-                self._loops[loop] = client
-            return client
 
     def close(self) -> None:
         with self._client_lock:
             client, self._client = self._client, None
         if client is not None:
             client.close()
-        with self._loops_lock:
-            self._loops.clear()
+        self._loops.clear()
 
     async def aclose(self) -> None:
-        with self._loops_lock:
-            client = self._loops.pop(asyncio.get_running_loop(), None)
+        client = self._loops.pop_current()
         if client is not None:
             await client.aclose()
         self.close()

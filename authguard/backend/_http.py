@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
+from authguard._http import USER_AGENT
 from authguard.backend._retry import (
     RetryPolicy,
     next_delay,
@@ -25,7 +26,6 @@ from authguard.backend._retry import (
     retryable_status,
 )
 from authguard.exceptions import BackendAPIError, ConfigurationError
-from authguard.keys.fetch import USER_AGENT
 from authguard.settings import Settings
 
 logger = logging.getLogger("authguard.backend")
@@ -155,27 +155,6 @@ def log_retry(call: Call[Any], outcome: Outcome, delay: float) -> None:
         what,
         delay,
     )
-
-
-class BodyTooLarge(Exception):
-    """The response exceeded MAX_BODY_BYTES."""
-
-
-class Body:
-    """Accumulates response chunks under the size cap."""
-
-    def __init__(self) -> None:
-        self.parts: list[bytes] = []
-        self.size = 0
-
-    def add(self, chunk: bytes) -> None:
-        self.size += len(chunk)
-        if self.size > MAX_BODY_BYTES:
-            raise BodyTooLarge
-        self.parts.append(chunk)
-
-    def bytes(self) -> bytes:
-        return b"".join(self.parts)
 
 
 def build(client: httpx.Client | httpx.AsyncClient, call: Call[Any]) -> httpx.Request:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import time
-import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx
 
+from authguard._http import BodyTooLarge, PerLoop, asend, send
 from authguard.backend._http import (
-    Body,
-    BodyTooLarge,
+    MAX_BODY_BYTES,
     Call,
     Failure,
     Outcome,
@@ -61,18 +58,15 @@ class SyncTransport:
 
     def _attempt(self, call: Call[Any]) -> Outcome:
         try:
-            response = self._client.send(build(self._client, call), stream=True)
-            try:
-                body = Body()
-                for chunk in response.iter_bytes():
-                    body.add(chunk)
-            finally:
-                response.close()
+            # Only httpx's per-read timeout: a watchdog cannot reach pooled keep-alive sockets.
+            reply = send(
+                self._client, build(self._client, call), max_bytes=MAX_BODY_BYTES, limit=None
+            )
         except BodyTooLarge:
             return Failure("body too large", connected=True)
         except (httpx.HTTPError, OSError) as exc:
             return failure_of(exc)
-        return response.status_code, response.headers, body.bytes()
+        return reply.status, reply.headers, reply.body
 
     def close(self) -> None:
         self._client.close()
@@ -90,16 +84,12 @@ class AsyncTransport:
         sleep: Callable[[float], Awaitable[None]],
         clock: Clock,
     ) -> None:
-        self._options = client_options(settings)
+        options = client_options(settings)
         self._deadline = settings.http_timeout
-        self._transport = transport
         self._policy = policy
         self._sleep = sleep
         self._clock = clock
-        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._lock = threading.Lock()
+        self._clients = PerLoop(lambda: httpx.AsyncClient(transport=transport, **options))
 
     async def run(self, call: Call[T]) -> T:
         waited, attempt = 0.0, 0
@@ -113,38 +103,21 @@ class AsyncTransport:
             waited, attempt = waited + delay, attempt + 1
 
     async def _attempt(self, call: Call[Any]) -> Outcome:
-        client = self._client()
+        client = self._clients.get()
         try:
             # http_timeout is an overall deadline for the exchange, not a per-read inactivity limit.
-            async with asyncio.timeout(self._deadline):
-                response = await client.send(build(client, call), stream=True)
-                try:
-                    body = Body()
-                    async for chunk in response.aiter_bytes():
-                        body.add(chunk)
-                finally:
-                    await response.aclose()
+            reply = await asend(
+                client, build(client, call), max_bytes=MAX_BODY_BYTES, limit=self._deadline
+            )
         except BodyTooLarge:
             return Failure("body too large", connected=True)
         except (httpx.HTTPError, OSError) as exc:
             return failure_of(exc)
-        return response.status_code, response.headers, body.bytes()
-
-    def _client(self) -> httpx.AsyncClient:
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            for closed in [other for other in self._clients if other.is_closed()]:
-                del self._clients[closed]
-            client = self._clients.get(loop)
-            if client is None:
-                client = httpx.AsyncClient(transport=self._transport, **self._options)
-                self._clients[loop] = client
-            return client
+        return reply.status, reply.headers, reply.body
 
     async def aclose(self) -> None:
-        with self._lock:
-            client = self._clients.pop(asyncio.get_running_loop(), None)
-            self._clients.clear()
+        client = self._clients.pop_current()
+        self._clients.clear()
         if client is not None:
             await client.aclose()
 

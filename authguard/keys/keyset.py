@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,8 +21,9 @@ from urllib.parse import urlsplit
 import httpx
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
+from authguard._http import IDENTITY_HEADERS, PerLoop, fresh_async_client, fresh_client
 from authguard.exceptions import TokenVerificationError
-from authguard.keys.fetch import BASE_HEADERS, FetchError, afetch_keys, fetch_keys
+from authguard.keys.fetch import FetchError, afetch_keys, fetch_keys
 from authguard.keys.state import KID_MISMATCH, KeyCacheState
 
 logger = logging.getLogger("authguard.keys")
@@ -99,15 +99,12 @@ class RemoteKeySet(KeySet):
         self._state = state
         self._clock = clock
         self._timeout = http_timeout
-        self._headers = {**BASE_HEADERS, **(headers or {})}
+        self._headers = {**IDENTITY_HEADERS, **(headers or {})}
         self._transport = transport
         self._async_transport = async_transport
         self._client: httpx.Client | None = None
         self._fetch_lock = threading.Lock()
-        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopResources] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._loops_lock = threading.Lock()
+        self._loops = PerLoop(self._new_loop_resources)
 
     @property
     def fetch_count(self) -> int:
@@ -135,11 +132,7 @@ class RemoteKeySet(KeySet):
     def _sync_client(self) -> httpx.Client:
         if self._client is None:
             # No idle connections: each fetch connects afresh so the deadline watchdog sees it.
-            self._client = httpx.Client(
-                transport=self._transport,
-                follow_redirects=False,
-                limits=httpx.Limits(max_keepalive_connections=0),
-            )
+            self._client = fresh_client(self._transport)
         return self._client
 
     # -- async ----------------------------------------------------------------------
@@ -149,7 +142,7 @@ class RemoteKeySet(KeySet):
             raise _no_kid()
         if not self._state.needs_fetch(kid, self._clock()):
             return self._state.resolve(kid)
-        resources = self._loop_resources()
+        resources = self._loops.get()
         async with resources.lock:
             now = self._clock()
             if self._state.needs_fetch(kid, now):
@@ -164,28 +157,8 @@ class RemoteKeySet(KeySet):
                     self._state.record_success(keys, self._clock())
         return self._state.resolve(kid)
 
-    def _loop_resources(self) -> _LoopResources:
-        # A client and a lock belong to the loop that made them (Django runs async views on
-        # fresh loops; test runners make one per test), so each running loop gets its own.
-        loop = asyncio.get_running_loop()
-        with self._loops_lock:
-            # A lock that saw contention holds its loop, so weak keys alone may never let go.
-            for closed in [other for other in self._loops if other.is_closed()]:
-                del self._loops[closed]
-            resources = self._loops.get(loop)
-            if resources is None:
-                resources = _LoopResources(self._new_async_client())
-                self._loops[loop] = resources
-            return resources
-
-    def _new_async_client(self) -> httpx.AsyncClient:
-        # No keep-alive: fetches are minutes apart, and an idle pooled socket would outlive a
-        # loop that has already been closed.
-        return httpx.AsyncClient(
-            transport=self._async_transport,
-            follow_redirects=False,
-            limits=httpx.Limits(max_keepalive_connections=0),
-        )
+    def _new_loop_resources(self) -> _LoopResources:
+        return _LoopResources(fresh_async_client(self._async_transport))
 
     # -- shared ---------------------------------------------------------------------
 
@@ -197,12 +170,10 @@ class RemoteKeySet(KeySet):
         client, self._client = self._client, None
         if client is not None:
             client.close()
-        with self._loops_lock:
-            self._loops.clear()
+        self._loops.clear()
 
     async def aclose(self) -> None:
-        with self._loops_lock:
-            resources = self._loops.pop(asyncio.get_running_loop(), None)
+        resources = self._loops.pop_current()
         if resources is not None:
             await resources.client.aclose()
         self.close()
