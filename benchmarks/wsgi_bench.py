@@ -64,9 +64,14 @@ def _batch(app: WSGIApp, environs: Sequence[dict[str, Any]]) -> float:
     return elapsed
 
 
-def measure(app: WSGIApp, environs: Sequence[dict[str, Any]], rounds: int) -> float:
-    times = [_batch(app, environs) for _ in range(rounds + 1)][1:]  # first round warms up
-    return sorted(times)[len(times) // 2] / len(environs) * 1e6
+def measure(cases: Sequence[tuple[WSGIApp, Sequence[dict[str, Any]]]], rounds: int) -> list[float]:
+    """Median µs per call of each case; rounds interleaved (as in section 1) so machine noise
+    hits bare and guarded alike. The first round warms up and is dropped."""
+    times: list[list[float]] = [[] for _ in cases]
+    for _ in range(rounds + 1):
+        for i, (app, environs) in enumerate(cases):
+            times[i].append(_batch(app, environs) / len(environs) * 1e6)
+    return [sorted(t[1:])[len(t[1:]) // 2] for t in times]
 
 
 def flask_bare() -> Flask:
@@ -101,8 +106,8 @@ def run(results: Results, budget: Budget) -> None:
         ("flask bare", flask_bare(), "/", None),
         ("flask authguard repeated", flask_authguard(), "/", token),
     ]
-    for name, app, path, tok in cases:
-        value = measure(app, [environ(path, tok)] * budget.calls, budget.rounds)
+    prepared = [(app, [environ(path, tok)] * budget.calls) for _, app, path, tok in cases]
+    for (name, *_), value in zip(cases, measure(prepared, budget.rounds), strict=True):
         results.rows.append(Row(SECTION, name, value))
     compare(results, "django authguard repeated", "django bare")
     compare(results, "flask authguard repeated", "flask bare")

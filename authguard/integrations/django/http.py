@@ -48,14 +48,12 @@ _BODY_HEADERS = frozenset({"content-type", "content-length"})
 
 
 def _header_pairs(request: HttpRequest) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for key, value in request.META.items():
-        if key.startswith("HTTP_"):
-            if isinstance(value, str):
-                pairs.append((key[5:].replace("_", "-"), value))
-        elif key in _META_PLAIN and value and isinstance(value, str):
-            pairs.append((_META_PLAIN[key], value))
-    return pairs
+    # One comprehension, in META order (the order header_map joins repeated names in).
+    return [
+        (key[5:].replace("_", "-") if key[:5] == "HTTP_" else _META_PLAIN[key], value)
+        for key, value in request.META.items()
+        if (key[:5] == "HTTP_" or (key in _META_PLAIN and value)) and isinstance(value, str)
+    ]
 
 
 def _url(request: HttpRequest) -> tuple[str, bool]:

@@ -18,7 +18,7 @@ T = TypeVar("T")
 
 # Headers of the core's own body; a framework-rendered error page brings its own.
 _BODY_HEADERS = frozenset({"content-type", "content-length"})
-_BODY_KEYS = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+_BODY_KEYS = ("CONTENT_TYPE", "CONTENT_LENGTH")
 _BODY_KEYS_AS_HTTP = frozenset({"HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"})
 
 
@@ -46,12 +46,14 @@ def build_request_info(request: Request, app: Flask) -> RequestInfo:
 
 def _environ_pairs(environ: Mapping[str, Any]) -> list[tuple[str, str]]:
     """What ``EnvironHeaders`` iterates (names not title-cased: header_map lower-cases them)."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in environ.items():
-        if key.startswith("HTTP_"):
-            if key not in _BODY_KEYS_AS_HTTP:
-                pairs.append((key[5:].replace("_", "-"), value))
-        elif key in _BODY_KEYS and value:
+    pairs = [
+        (key[5:].replace("_", "-"), value)
+        for key, value in environ.items()
+        if key[:5] == "HTTP_" and key not in _BODY_KEYS_AS_HTTP
+    ]
+    for key in _BODY_KEYS:  # never also present as HTTP_*: the order cannot matter
+        value = environ.get(key)
+        if value:
             pairs.append((key.replace("_", "-"), value))
     return pairs
 
