@@ -1,4 +1,5 @@
-"""Framework-neutral part of the webhook helpers (SPEC §9): secrets, verification, the 400 body.
+"""Framework-neutral part of the webhook helpers (SPEC §9): secrets, verification, the 400 body,
+and the view decorator's sync/async wrapping.
 
 Every adapter reads the raw body, hands it here with the request headers, and answers
 ``INVALID_WEBHOOK_BODY`` with status 400 when this returns ``None``. Nothing here logs the body,
@@ -7,10 +8,12 @@ header values or secrets; only the verifier's reason (which names headers, never
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from authguard.exceptions import ConfigurationError, WebhookVerificationError
 from authguard.webhooks import HeadersLike, WebhookEvent, verify_webhook
@@ -20,7 +23,11 @@ __all__ = [
     "INVALID_WEBHOOK_STATUS",
     "SecretSource",
     "WebhookVerifier",
+    "decorate",
+    "wrap_view",
 ]
+
+V = TypeVar("V", bound=Callable[..., Any])
 
 logger = logging.getLogger("authguard")
 
@@ -84,3 +91,51 @@ def check_secret(secret: SecretSource) -> None:
         verify_webhook(b"", {}, secret)
     except WebhookVerificationError:
         return
+
+
+def wrap_view(
+    view: Callable[..., Any],
+    *,
+    gate: Callable[..., object],
+    invoke: Callable[..., Any],
+    is_async: bool,
+) -> Callable[..., Any]:
+    """``view`` behind ``gate``, sync or async as ``is_async`` says.
+
+    ``gate`` gets the view's arguments and returns the verified :class:`WebhookEvent`, or the
+    response that stands instead of the view's (a refused delivery, a wrong method).
+    ``invoke(view, event, *args, **kwargs)`` calls the view the adapter's way.
+    """
+    if is_async:
+
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            checked = gate(*args, **kwargs)
+            if not isinstance(checked, WebhookEvent):
+                return checked
+            return await invoke(view, checked, *args, **kwargs)
+
+        return functools.wraps(view)(async_wrapper)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        checked = gate(*args, **kwargs)
+        if not isinstance(checked, WebhookEvent):
+            return checked
+        return invoke(view, checked, *args, **kwargs)
+
+    return functools.wraps(view)(wrapper)
+
+
+def decorate(
+    view: V | None,
+    secret: SecretSource,
+    tolerance: int,
+    wrap: Callable[[V, WebhookVerifier], V],
+) -> V | Callable[[V], V]:
+    """The body of ``@decorator`` and ``@decorator(secret=..., tolerance=...)``.
+
+    The verifier is built here, when decorating, so an unusable explicit secret fails at once.
+    """
+    verifier = WebhookVerifier(secret, tolerance)
+    if view is not None:
+        return wrap(view, verifier)
+    return lambda target: wrap(target, verifier)

@@ -19,7 +19,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from asgiref.sync import iscoroutinefunction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
@@ -28,6 +28,8 @@ from authguard.integrations._webhooks import (
     INVALID_WEBHOOK_STATUS,
     SecretSource,
     WebhookVerifier,
+    decorate,
+    wrap_view,
 )
 from authguard.integrations.django.conf import build_settings, raw_config
 from authguard.webhooks import WebhookEvent
@@ -48,7 +50,9 @@ def invalid_webhook_response() -> HttpResponse:
     )
 
 
-def _check(verifier: WebhookVerifier, request: HttpRequest) -> HttpResponse | WebhookEvent:
+def _check(
+    verifier: WebhookVerifier, request: HttpRequest, *args: Any, **kwargs: Any
+) -> HttpResponse | WebhookEvent:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     event = verifier.verify(request.body, request.headers, _settings_secret)
@@ -58,25 +62,20 @@ def _check(verifier: WebhookVerifier, request: HttpRequest) -> HttpResponse | We
     return event
 
 
+def _invoke(
+    view: Callable[..., Any], event: WebhookEvent, request: HttpRequest, *args: Any, **kwargs: Any
+) -> Any:
+    return view(request, event, *args, **kwargs)
+
+
 def _wrap(view: V, verifier: WebhookVerifier) -> V:
-    if iscoroutinefunction(view):
-
-        async def async_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            checked = _check(verifier, request)
-            if isinstance(checked, HttpResponse):
-                return checked
-            return await view(request, checked, *args, **kwargs)
-
-        wrapper: Callable[..., Any] = markcoroutinefunction(async_wrapper)
-    else:
-
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            checked = _check(verifier, request)
-            if isinstance(checked, HttpResponse):
-                return checked
-            return view(request, checked, *args, **kwargs)
-
-    return csrf_exempt(functools.wraps(view)(wrapper))  # type: ignore[return-value]
+    wrapper = wrap_view(
+        view,
+        gate=functools.partial(_check, verifier),
+        invoke=_invoke,
+        is_async=iscoroutinefunction(view),
+    )
+    return csrf_exempt(wrapper)  # type: ignore[return-value]
 
 
 @overload
@@ -92,7 +91,4 @@ def webhook_view(
 
     An explicit but unusable ``secret`` raises ``ConfigurationError`` when decorating.
     """
-    verifier = WebhookVerifier(secret, tolerance)
-    if view is not None:
-        return _wrap(view, verifier)
-    return lambda target: _wrap(target, verifier)
+    return decorate(view, secret, tolerance, _wrap)

@@ -27,6 +27,8 @@ from authguard.integrations._webhooks import (
     INVALID_WEBHOOK_STATUS,
     SecretSource,
     WebhookVerifier,
+    decorate,
+    wrap_view,
 )
 from authguard.integrations.flask._state import EXTENSION_KEY, AppState
 from authguard.settings import Settings
@@ -50,30 +52,23 @@ def invalid_webhook_response() -> Response:
     )
 
 
-def _verified(verifier: WebhookVerifier) -> WebhookEvent | None:
+def _verified(verifier: WebhookVerifier, *args: Any, **kwargs: Any) -> WebhookEvent | Response:
     body = request.get_data(cache=True, as_text=False)
-    return verifier.verify(body, request.headers, _settings_secret)
+    event = verifier.verify(body, request.headers, _settings_secret)
+    return invalid_webhook_response() if event is None else event
+
+
+def _invoke(view: Callable[..., Any], event: WebhookEvent, *args: Any, **kwargs: Any) -> Any:
+    return view(*args, event=event, **kwargs)
 
 
 def _wrap(view: V, verifier: WebhookVerifier) -> V:
-    if inspect.iscoroutinefunction(view):
-
-        @functools.wraps(view)
-        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-            event = _verified(verifier)
-            if event is None:
-                return invalid_webhook_response()
-            return await view(*args, event=event, **kwargs)
-
-        return async_wrapper  # type: ignore[return-value]
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        event = _verified(verifier)
-        if event is None:
-            return invalid_webhook_response()
-        return view(*args, event=event, **kwargs)
-
+    wrapper = wrap_view(
+        view,
+        gate=functools.partial(_verified, verifier),
+        invoke=_invoke,
+        is_async=inspect.iscoroutinefunction(view),
+    )
     return wrapper  # type: ignore[return-value]
 
 
@@ -90,7 +85,4 @@ def verified_webhook(
 
     An explicit but unusable ``secret`` raises ``ConfigurationError`` when decorating.
     """
-    verifier = WebhookVerifier(secret, tolerance)
-    if view is not None:
-        return _wrap(view, verifier)
-    return lambda target: _wrap(target, verifier)
+    return decorate(view, secret, tolerance, _wrap)
