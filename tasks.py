@@ -57,13 +57,22 @@ def find_pythons() -> None:
     pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
     extra = []
     for version in PYTHONS:
-        if shutil.which(f"python{version}"):
+        if _runs(f"python{version}"):
             continue
         found = sorted(pyenv.glob(f"{version}.*/bin"))
         if not found:
             sys.exit(f"python{version} is needed by the test suite (tox env); install it first")
         extra.append(str(found[-1]))
     os.environ["PATH"] = os.pathsep.join([*extra, os.environ.get("PATH", "")])
+
+
+def _runs(command: str) -> bool:
+    # pyenv puts shims for every installed version on PATH, but a shim for a version that is
+    # not selected fails when run, so finding the name is not enough.
+    path = shutil.which(command)
+    if path is None:
+        return False
+    return subprocess.run([path, "-c", "pass"], capture_output=True, check=False).returncode == 0
 
 
 def ensure_node_packages() -> None:
