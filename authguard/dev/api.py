@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -12,6 +11,7 @@ from authguard.dev.accounts import (
     clear_session_cookies,
     session_cookies,
 )
+from authguard.dev.bapi_http import has_secret_key, secret_key_refused
 from authguard.dev.routing import (
     DevRequest,
     DevResponse,
@@ -37,15 +37,8 @@ def register(router: Router) -> None:
 
 def backend_jwks(ctx: DevContext, request: DevRequest) -> DevResponse:
     """``GET /v1/jwks``: Backend API, needs ``Authorization: Bearer <secret key>``."""
-    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
-    expected = ctx.instance.secret_key.encode()
-    if scheme.lower() != "bearer" or not hmac.compare_digest(secret.strip().encode(), expected):
-        return clerk_error(
-            401,
-            "authentication_invalid",
-            "Invalid authentication",
-            "The secret key is missing or invalid; send Authorization: Bearer <CLERK_SECRET_KEY>.",
-        )
+    if not has_secret_key(ctx, request):
+        return secret_key_refused()
     return json_response(200, jwks(ctx.instance.key))
 
 

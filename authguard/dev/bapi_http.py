@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from authguard.dev.routing import DevRequest, DevResponse, json_response
+from authguard.dev.routing import DevRequest, DevResponse, clerk_error, json_response
 
 if TYPE_CHECKING:
     from authguard.dev.server import DevContext
@@ -45,13 +45,28 @@ def invalid(param: str, why: str) -> APIError:
     return APIError(422, "form_param_format_invalid", "is invalid", f"{param} {why}.", param)
 
 
+def has_secret_key(ctx: DevContext, request: DevRequest) -> bool:
+    """Whether the request carries ``Authorization: Bearer <the instance's secret key>``."""
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    expected = ctx.instance.secret_key.encode()
+    return scheme.lower() == "bearer" and hmac.compare_digest(secret.strip().encode(), expected)
+
+
+def secret_key_refused() -> DevResponse:
+    """The 401 of a Backend API endpoint served outside :func:`backend` (key set, handshake)."""
+    return clerk_error(
+        401,
+        "authentication_invalid",
+        "Invalid authentication",
+        "The secret key is missing or invalid; send Authorization: Bearer <CLERK_SECRET_KEY>.",
+    )
+
+
 def backend(handler: BackendHandler) -> BackendHandler:
     """Wrap a handler: Bearer secret-key check first, APIError → Clerk's error body."""
 
     def wrapped(ctx: DevContext, request: DevRequest) -> DevResponse:
-        scheme, _, secret = request.headers.get("authorization", "").partition(" ")
-        expected = ctx.instance.secret_key.encode()
-        if scheme.lower() != "bearer" or not hmac.compare_digest(secret.strip().encode(), expected):
+        if not has_secret_key(ctx, request):
             hint = "Send Authorization: Bearer <CLERK_SECRET_KEY>."
             return APIError(
                 401, "authentication_invalid", "Invalid authentication", hint

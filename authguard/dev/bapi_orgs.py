@@ -17,7 +17,7 @@ from authguard.dev.bapi_http import (
     page,
     text,
 )
-from authguard.dev.bapi_store import BackendStore, deep_merge, org_by_id, store_for
+from authguard.dev.bapi_store import BackendStore, org_by_id, store_for
 from authguard.dev.directory import Directory, Organization
 from authguard.dev.routing import DevRequest, DevResponse, Router, json_response
 
@@ -121,10 +121,7 @@ def merge_metadata(ctx: DevContext, request: DevRequest) -> DevResponse:
     data, store = body(request), store_for(ctx)
     org = find_org(ctx, request.params["org_id"])
     patch = {name: mapping(data, name) for name in ORG_METADATA}
-    with store.lock:
-        extra = store.extras(store.orgs, org.id)
-        merged = {n: deep_merge(extra.get(n) or {}, p) for n, p in patch.items() if p is not None}
-        store.touch(store.orgs, org.id, **merged)
+    store.merge(store.orgs, org.id, patch)
     return json_response(200, org_json(store, org))
 
 

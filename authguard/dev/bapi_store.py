@@ -93,6 +93,17 @@ class BackendStore:
             entry["updated_at"] = max(self.now_ms(), int(entry.get("created_at", 0)))
             self.save()
 
+    def merge(
+        self, table: dict[str, dict[str, Any]], key: str, patch: Mapping[str, Any | None]
+    ) -> None:
+        """Deep-merge each given (not None) mapping of ``patch`` into the same-named extra."""
+        with self.lock:
+            extra = self.extras(table, key)
+            merged = {
+                n: deep_merge(extra.get(n) or {}, p) for n, p in patch.items() if p is not None
+            }
+            self.touch(table, key, **merged)
+
     def save(self) -> None:
         with self.lock:
             data = {"users": self.users, "organizations": self.orgs,

@@ -18,7 +18,7 @@ from authguard.dev.bapi_http import (
     text,
     values,
 )
-from authguard.dev.bapi_store import BackendStore, deep_merge, store_for
+from authguard.dev.bapi_store import BackendStore, store_for
 from authguard.dev.config import DevConfigError
 from authguard.dev.directory import User
 from authguard.dev.routing import DevRequest, DevResponse, Router, json_response
@@ -129,10 +129,7 @@ def merge_metadata(ctx: DevContext, request: DevRequest) -> DevResponse:
     data, store = body(request), store_for(ctx)
     user = find_user(ctx, request.params["user_id"])
     patch = {name: mapping(data, name) for name in METADATA}
-    with store.lock:
-        extra = store.extras(store.users, user.id)
-        merged = {n: deep_merge(extra.get(n) or {}, p) for n, p in patch.items() if p is not None}
-        store.touch(store.users, user.id, **merged)
+    store.merge(store.users, user.id, patch)
     return _emitted(ctx, request, "user.updated", user_json(store, user))
 
 

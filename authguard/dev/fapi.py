@@ -10,12 +10,12 @@ signed ``__clerk_handshake`` token, both in the query as on Clerk's development 
 from __future__ import annotations
 
 import dataclasses
-import hmac
 import logging
 from typing import TYPE_CHECKING
 
 from authguard.dev import pages
 from authguard.dev.accounts import CLIENT_COOKIE, DEV_BROWSER_COOKIE, ONE_YEAR
+from authguard.dev.bapi_http import has_secret_key, secret_key_refused
 from authguard.dev.fapi_urls import NONCE_PARAM, TOKEN_PARAM, with_params
 from authguard.dev.returns import app_origin_for, safe_return_url
 from authguard.dev.routing import (
@@ -126,15 +126,8 @@ def handshake_token(ctx: DevContext, directives: list[str]) -> str:
 
 def handshake_payload(ctx: DevContext, request: DevRequest) -> DevResponse:
     """``GET /v1/clients/handshake_payload?nonce=``: Backend API, Bearer secret key."""
-    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
-    expected = ctx.instance.secret_key.encode()
-    if scheme.lower() != "bearer" or not hmac.compare_digest(secret.strip().encode(), expected):
-        return clerk_error(
-            401,
-            "authentication_invalid",
-            "Invalid authentication",
-            "The secret key is missing or invalid; send Authorization: Bearer <CLERK_SECRET_KEY>.",
-        )
+    if not has_secret_key(ctx, request):
+        return secret_key_refused()
     directives = ctx.frontend.nonces.take(request.arg("nonce") or "")
     if directives is None:
         return clerk_error(
