@@ -3,7 +3,7 @@ fail closed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, TypeGuard
 
@@ -143,17 +143,20 @@ def evaluate_has(
     reverification: object = None,
 ) -> bool:
     """SPEC §5: AND across what is asked, fail closed; nothing asked → False."""
-    checks: list[Callable[[SessionClaims], bool]] = []
-    if role is not None:
-        checks.append(lambda s: check_role(s, role))
-    if permission is not None:
-        checks.append(lambda s: check_permission(s, permission))
-    if feature is not None:
-        checks.append(lambda s: check_billing(s.features, feature))
-    if plan is not None:
-        checks.append(lambda s: check_billing(s.plans, plan))
-    if reverification is not None:
-        checks.append(lambda s: check_reverification(s, reverification))
-    if session is None or not session.user_id or not checks:
+    nothing_asked = (
+        role is None
+        and permission is None
+        and feature is None
+        and plan is None
+        and reverification is None
+    )
+    if session is None or not session.user_id or nothing_asked:
         return False
-    return all(check(session) for check in checks)
+    # One short-circuiting chain (an unasked check passes), not a closure per asked check.
+    return (
+        (role is None or check_role(session, role))
+        and (permission is None or check_permission(session, permission))
+        and (feature is None or check_billing(session.features, feature))
+        and (plan is None or check_billing(session.plans, plan))
+        and (reverification is None or check_reverification(session, reverification))
+    )
