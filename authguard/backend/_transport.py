@@ -40,7 +40,15 @@ class SyncTransport:
         sleep: Callable[[float], None],
         clock: Clock,
     ) -> None:
-        self._client = httpx.Client(transport=transport, **client_options(settings))
+        # No idle connections: the overall deadline's watchdog (SPEC §1 http_timeout) can only
+        # reach a socket it saw being opened, so every call opens its own. Callers that make
+        # many calls amortise this with AsyncBackendAPI or the current_user() TTL cache.
+        self._client = httpx.Client(
+            transport=transport,
+            limits=httpx.Limits(max_keepalive_connections=0),
+            **client_options(settings),
+        )
+        self._timeout = settings.http_timeout
         self._policy = policy
         self._sleep = sleep
         self._clock = clock
@@ -58,10 +66,8 @@ class SyncTransport:
 
     def _attempt(self, call: Call[Any]) -> Outcome:
         try:
-            # Only httpx's per-read timeout: a watchdog cannot reach pooled keep-alive sockets.
-            reply = send(
-                self._client, build(self._client, call), max_bytes=MAX_BODY_BYTES, limit=None
-            )
+            request = build(self._client, call)
+            reply = send(self._client, request, max_bytes=MAX_BODY_BYTES, limit=self._timeout)
         except BodyTooLarge:
             return Failure("body too large", connected=True)
         except (httpx.HTTPError, OSError) as exc:
