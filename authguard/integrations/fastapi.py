@@ -14,7 +14,7 @@ import threading
 from typing import Annotated, Any, cast
 
 from fastapi import Depends, Response, Security
-from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyCookie, HTTPBearer
 from fastapi.security.base import SecurityBase
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
@@ -53,6 +53,22 @@ session_cookie_scheme = APIKeyCookie(
     scheme_name="ClerkSessionCookie",
     description="The Clerk session cookie.",
 )
+
+
+class _DocumentedScheme(SecurityBase):
+    """A security scheme FastAPI documents (the model and name of ``scheme``) but that reads
+    nothing: authguard authenticates in the middleware / ``get_auth``, not in the scheme."""
+
+    def __init__(self, scheme: SecurityBase) -> None:
+        self.model = scheme.model
+        self.scheme_name = scheme.scheme_name
+
+    async def __call__(self) -> None:
+        return None
+
+
+_bearer_documented = _DocumentedScheme(bearer_scheme)
+_cookie_documented = _DocumentedScheme(session_cookie_scheme)
 
 
 class AuthGuardHTTPException(HTTPException):
@@ -97,8 +113,8 @@ def _register_handler(conn: HTTPConnection) -> None:
 async def get_auth(
     conn: HTTPConnection,
     response: Response,
-    _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)] = None,
-    _cookie: Annotated[str | None, Security(session_cookie_scheme)] = None,
+    _bearer: Annotated[None, Security(_bearer_documented)] = None,
+    _cookie: Annotated[None, Security(_cookie_documented)] = None,
 ) -> Auth:
     """Dependency: the request's ``Auth``. Never raises for anything about the request."""
     if GUARD_KEY in conn.scope or SKIPPED_KEY in conn.scope:
@@ -112,21 +128,6 @@ async def get_auth(
     for name, value in state.headers:
         response.headers.append(name, value)
     return state.auth
-
-
-class _DocumentedScheme(SecurityBase):
-    """A security scheme FastAPI documents (the model and name of ``scheme``) but that reads
-    nothing: authguard authenticates in the middleware / ``get_auth``, not in the scheme."""
-
-    def __init__(self, scheme: SecurityBase) -> None:
-        self.model = scheme.model
-        self.scheme_name = scheme.scheme_name
-
-    async def __call__(self) -> None:
-        return None
-
-
-_cookie_documented = _DocumentedScheme(session_cookie_scheme)
 
 
 class _ProtectDependency(_DocumentedScheme):
