@@ -151,6 +151,7 @@ def create_invitation(ctx: DevContext, request: DevRequest) -> DevResponse:
     with store.lock:
         store.invitations.setdefault(org.id, []).append(invitation)
         store.save()
+    ctx.emit("organizationInvitation.created", dict(invitation), request)
     return json_response(200, invitation)
 
 
@@ -161,5 +162,9 @@ def revoke(ctx: DevContext, request: DevRequest) -> DevResponse:
             if invitation["id"] == request.params["invitation_id"]:
                 invitation.update(status="revoked", updated_at=store.now_ms())
                 store.save()
-                return json_response(200, dict(invitation))
-    raise not_found("organization invitation with that id")
+                revoked = dict(invitation)
+                break
+        else:
+            raise not_found("organization invitation with that id")
+    ctx.emit("organizationInvitation.revoked", revoked, request)
+    return json_response(200, revoked)

@@ -92,11 +92,15 @@ def create_org(ctx: DevContext, request: DevRequest) -> DevResponse:
     org = Organization(id="org_" + secrets.token_hex(12), slug=slug, name=name)
     store.writer.put_org(org)
     _apply(store, org, data)
+    membership = None
     if creator is not None:
         from authguard.dev.bapi_members import add_member
 
-        add_member(ctx, org, creator, "org:admin")
-    return json_response(200, org_json(store, org))
+        membership = add_member(ctx, org, creator, "org:admin")
+    answer = _emitted(ctx, request, "organization.created", org_json(store, org))
+    if membership is not None:  # Clerk announces the creator's admin membership too
+        ctx.emit("organizationMembership.created", membership, request)
+    return answer
 
 
 def update_org(ctx: DevContext, request: DevRequest) -> DevResponse:
@@ -114,7 +118,7 @@ def update_org(ctx: DevContext, request: DevRequest) -> DevResponse:
     if fresh != org:
         store.writer.put_org(fresh, old_slug=org.slug)
     _apply(store, fresh, data)
-    return json_response(200, org_json(store, fresh))
+    return _emitted(ctx, request, "organization.updated", org_json(store, fresh))
 
 
 def merge_metadata(ctx: DevContext, request: DevRequest) -> DevResponse:
@@ -122,7 +126,7 @@ def merge_metadata(ctx: DevContext, request: DevRequest) -> DevResponse:
     org = find_org(ctx, request.params["org_id"])
     patch = {name: mapping(data, name) for name in ORG_METADATA}
     store.merge(store.orgs, org.id, patch)
-    return json_response(200, org_json(store, org))
+    return _emitted(ctx, request, "organization.updated", org_json(store, org))
 
 
 def delete_org(ctx: DevContext, request: DevRequest) -> DevResponse:
@@ -132,7 +136,13 @@ def delete_org(ctx: DevContext, request: DevRequest) -> DevResponse:
         store.orgs.pop(org.id, None)
         store.invitations.pop(org.id, None)
         store.save()
-    return json_response(200, {"object": "organization", "id": org.id, "deleted": True})
+    deleted = {"object": "organization", "id": org.id, "deleted": True}
+    return _emitted(ctx, request, "organization.deleted", deleted)
+
+
+def _emitted(ctx: DevContext, request: DevRequest, event: str, data: dict[str, Any]) -> DevResponse:
+    ctx.emit(event, data, request)  # the webhook (SPEC §9) carries the same JSON as the answer
+    return json_response(200, data)
 
 
 def _check(data: dict[str, Any]) -> None:
