@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
@@ -50,6 +51,9 @@ def protect(*args: Any, **kwargs: Any) -> Any:
     spec, view = ProtectSpec.from_decorator_args(args, kwargs)
 
     def decorate(func: F) -> F:
+        # Only a coroutine view needs the app's ensure_sync (decided once, not per request).
+        is_async = inspect.iscoroutinefunction(func)
+
         @functools.wraps(func)
         def wrapper(*a: Any, **kw: Any) -> Any:
             ctx = authenticated_request()  # set by before_request: one lookup, not three
@@ -59,7 +63,9 @@ def protect(*args: Any, **kwargs: Any) -> Any:
                 auth, info = ctx.state.auth, ctx.info
             if not info.is_preflight:
                 spec.enforce(auth)
-            return current_app.ensure_sync(func)(*a, **kw)
+            if is_async:
+                return current_app.ensure_sync(func)(*a, **kw)
+            return func(*a, **kw)
 
         setattr(wrapper, PROTECT_ATTR, spec)
         return wrapper  # type: ignore[return-value]
