@@ -1,9 +1,10 @@
 """``/v1/sessions`` on the dev server: read, revoke, and mint session tokens.
 
 A session's ``client_id`` is a hash of the browser's client cookie, never the cookie itself.
-Templates (``/tokens/{template}``) are not configured on the dev instance, so they answer 404
-as Clerk does for an unknown template; ``expires_in_seconds`` is accepted and the dev token
-lifetime is used.
+``/tokens`` mints a session token (``expires_in_seconds`` is accepted, the dev token lifetime
+is used); ``/tokens/{template}`` mints a JWT-template token from ``--jwt-template NAME=FILE``
+(``authguard.dev.jwt_templates``), honouring ``expires_in_seconds``; an unknown template is a
+404, as on Clerk.
 """
 
 from __future__ import annotations
@@ -11,7 +12,12 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
-from authguard.dev.bapi_http import backend, body, not_found, ordered, page, values
+from authguard.dev.bapi_http import backend, body, invalid, not_found, ordered, page, values
+from authguard.dev.bapi_store import store_for
+from authguard.dev.bapi_users import user_json
+from authguard.dev.claims_template import user_context
+from authguard.dev.directory import User
+from authguard.dev.jwt_templates import LIFETIME_RANGE, valid_lifetime
 from authguard.dev.routing import DevRequest, DevResponse, Router, json_response
 from authguard.dev.sessions import Session
 
@@ -86,5 +92,22 @@ def create_token(ctx: DevContext, request: DevRequest) -> DevResponse:
 
 
 def template_token(ctx: DevContext, request: DevRequest) -> DevResponse:
-    _find(ctx, request.params["session_id"])
-    raise not_found(f"JWT template named {request.params['template']}")
+    data = body(request)
+    _, session = _find(ctx, request.params["session_id"])
+    template = ctx.jwt_templates.get(request.params["template"])
+    if template is None:
+        raise not_found(f"JWT template named {request.params['template']}")
+    lifetime = data.get("expires_in_seconds")
+    if lifetime is None:
+        lifetime = template.lifetime
+    elif not valid_lifetime(lifetime):
+        low, high = LIFETIME_RANGE
+        raise invalid("expires_in_seconds", f"must be whole seconds from {low} to {high}")
+
+    def claims(user: User) -> dict[str, Any]:
+        return template.claims.render(user_context(user_json(store_for(ctx), user)))
+
+    token = ctx.minter.mint_template(session, claims, lifetime)
+    if token is None:
+        raise not_found(f"user of session {session.id}")
+    return json_response(200, {"object": "token", "jwt": token})

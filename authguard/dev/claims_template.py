@@ -48,18 +48,29 @@ _MISSING = object()
 
 
 class ClaimsTemplate:
-    """A validated claims template; :meth:`render` fills it for one user."""
+    """A validated claims template; :meth:`render` fills it for one user.
 
-    def __init__(self, template: Mapping[str, Any]) -> None:
+    ``reserved`` and ``option`` (for messages) default to the session token's (``--claims``);
+    JWT templates (``authguard.dev.jwt_templates``) reserve fewer claims.
+    """
+
+    def __init__(
+        self,
+        template: Mapping[str, Any],
+        *,
+        reserved: frozenset[str] = RESERVED_CLAIMS,
+        option: str = "--claims",
+    ) -> None:
         if not isinstance(template, Mapping):
-            raise DevConfigError("--claims: the template must be a JSON object of claims")
-        reserved = sorted(set(template) & RESERVED_CLAIMS)
-        if reserved:
+            raise DevConfigError(f"{option}: the template must be a JSON object of claims")
+        named = sorted(set(template) & reserved)
+        if named:
             raise DevConfigError(
-                f"--claims: {', '.join(reserved)} cannot be customised (Clerk sets them)"
+                f"{option}: {', '.join(named)} cannot be customised (Clerk sets them)"
             )
-        _check_shortcodes(template)
+        _check_shortcodes(template, option)
         self.template = dict(template)
+        self.reserved = reserved
 
     @classmethod
     def load(cls, path: Path) -> ClaimsTemplate:
@@ -74,23 +85,23 @@ class ClaimsTemplate:
         out: dict[str, Any] = {}
         for name, value in self.template.items():
             rendered = _render(value, user)
-            if name not in RESERVED_CLAIMS and rendered is not None:
+            if name not in self.reserved and rendered is not None:
                 out[name] = rendered
         return out
 
 
-def _check_shortcodes(value: Any) -> None:
+def _check_shortcodes(value: Any, option: str) -> None:
     if isinstance(value, Mapping):
         for item in value.values():
-            _check_shortcodes(item)
+            _check_shortcodes(item, option)
     elif isinstance(value, list):
         for item in value:
-            _check_shortcodes(item)
+            _check_shortcodes(item, option)
     elif isinstance(value, str):
         for match in _SHORTCODE.finditer(value):
             if not _PATH.fullmatch(match.group(1)):
                 raise DevConfigError(
-                    f"--claims: unknown shortcode {match.group(0)!r}; "
+                    f"{option}: unknown shortcode {match.group(0)!r}; "
                     "use {{user.<field>}} such as {{user.public_metadata.role}}"
                 )
 

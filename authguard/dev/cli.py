@@ -15,6 +15,7 @@ from authguard.dev.config import (
     DEFAULT_PORT,
     DevConfig,
     DevConfigError,
+    parse_jwt_template,
 )
 from authguard.dev.pages import BANNER
 from authguard.dev.server import DevServer
@@ -52,6 +53,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="custom session token claims, JSON with {{user.public_metadata.role}}-style "
         "shortcodes (format: authguard.dev.claims_template)",
     )  # fmt: skip
+    parser.add_argument(
+        "--jwt-template", action="append", dest="jwt_templates", metavar="NAME=FILE",
+        help="a JWT template for sessions.create_token(sid, NAME); repeatable "
+        "(format: authguard.dev.jwt_templates)",
+    )  # fmt: skip
 
 
 def config_from_args(args: argparse.Namespace) -> DevConfig:
@@ -65,6 +71,7 @@ def config_from_args(args: argparse.Namespace) -> DevConfig:
         claims_version=args.claims_version,
         webhooks=tuple(args.webhooks or ()),
         claims_file=args.claims,
+        jwt_templates=tuple(parse_jwt_template(v) for v in args.jwt_templates or ()),
     )
 
 

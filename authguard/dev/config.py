@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,6 +14,8 @@ DEFAULT_HOST = "localhost"
 DEFAULT_PORT = 4000
 DEFAULT_DATA_DIR = Path(".authguard-dev")
 DEFAULT_APP_ORIGIN = "http://localhost:8000"
+
+_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 class DevConfigError(ValueError):
@@ -37,6 +40,7 @@ class DevConfig:
     claims_version: int = 2
     webhooks: tuple[str, ...] = ()
     claims_file: Path | None = None
+    jwt_templates: tuple[tuple[str, Path], ...] = ()
 
     def __post_init__(self) -> None:
         check_loopback_host(self.host)
@@ -55,6 +59,7 @@ class DevConfig:
         object.__setattr__(self, "webhooks", tuple(check_webhook_url(u) for u in self.webhooks))
         if self.claims_file is not None:
             object.__setattr__(self, "claims_file", Path(self.claims_file))
+        object.__setattr__(self, "jwt_templates", check_jwt_templates(self.jwt_templates))
 
     @property
     def bind_address(self) -> str:
@@ -102,3 +107,24 @@ def check_webhook_url(url: str) -> str:
             f"got {url!r}"
         )
     return url.strip()
+
+
+def parse_jwt_template(value: str) -> tuple[str, Path]:
+    """``NAME=FILE`` of ``--jwt-template`` as (name, path)."""
+    name, sep, path = value.partition("=")
+    if not sep or not path.strip():
+        raise DevConfigError(f"--jwt-template must be NAME=FILE, got {value!r}")
+    return name.strip(), Path(path.strip())
+
+
+def check_jwt_templates(pairs: tuple[tuple[str, Path], ...]) -> tuple[tuple[str, Path], ...]:
+    """Template names are URL-safe (they are a path segment) and unique."""
+    names = [name for name, _ in pairs]
+    for name in names:
+        if not _TEMPLATE_NAME.fullmatch(name):
+            raise DevConfigError(
+                f"--jwt-template: the name must be letters, digits, '.', '_' or '-', got {name!r}"
+            )
+    if len(set(names)) != len(names):
+        raise DevConfigError("--jwt-template: each template name may be given once")
+    return tuple((name, Path(path)) for name, path in pairs)

@@ -22,6 +22,7 @@ from authguard.dev.directory import Directory
 from authguard.dev.fapi import register as register_fapi
 from authguard.dev.fapi_state import FrontendState
 from authguard.dev.instance import Instance, frontend_host, publishable_key
+from authguard.dev.jwt_templates import JwtTemplate, load_jwt_templates
 from authguard.dev.routing import DevRequest, DevResponse, Router, clerk_error
 from authguard.dev.sessions import SessionStore, TokenMinter
 from authguard.dev.webhook_page import register as register_webhook_page
@@ -52,6 +53,7 @@ class DevContext:
     publishable_key: str
     frontend: FrontendState
     webhooks: WebhookDispatcher
+    jwt_templates: Mapping[str, JwtTemplate]
 
     @property
     def cookie_suffix(self) -> str:
@@ -144,6 +146,7 @@ class DevServer:
             return self.context.url
         instance = Instance.load_or_create(self.config.data_dir)
         directory = Directory.load(self.config.data_dir, self.config.users_file)
+        jwt_templates = load_jwt_templates(self.config.jwt_templates)
         handler = type("DevHandler", (_Handler,), {"router": build_router()})
         self._httpd = _HTTPServer((self.config.bind_address, self.config.port), handler)
         port = self._httpd.server_port
@@ -172,6 +175,7 @@ class DevServer:
                 instance.key.kid,
                 self._webhook_options,
             ),
+            jwt_templates=jwt_templates,
         )
         minter.custom_claims = claims_renderer(self.context)  # --claims FILE
         handler.context = self.context  # type: ignore[attr-defined]

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from authguard.dev.directory import Directory, User
-from authguard.testing import KeyPair, mint_session_token
+from authguard.testing import KeyPair, mint_session_token, sign_jwt
+
+#: The header ``cat`` of JWT-template tokens; session verification refuses it (SPEC §3).
+TEMPLATE_TOKEN_CATEGORY = "cl_B7d4PD222AAA"
 
 
 @dataclass(frozen=True)
@@ -130,3 +133,22 @@ class TokenMinter:
             extra_claims=self.custom_claims(user) if self.custom_claims else None,
         )
         return Minted(token=token, client_uat=session.signed_in_at, expires_at=now + self._ttl)
+
+    def mint_template(
+        self, session: Session, claims: Callable[[User], Mapping[str, Any]], lifetime: int
+    ) -> str | None:
+        """A JWT-template token for the session's user (None when the user is gone): the
+        ``claims(user)`` plus ``sub``, ``sid``, ``iat``, ``nbf``, ``exp``, ``iss``."""
+        user = self._directory.get_user(session.user_id)
+        if user is None:
+            return None
+        now = int(self._clock())
+        payload = {**claims(user), "sub": user.id, "sid": session.id, "iat": now, "nbf": now,
+                   "exp": now + lifetime, "iss": self._issuer}  # fmt: skip
+        header = {
+            "alg": "RS256",
+            "typ": "JWT",
+            "kid": self._key.kid,
+            "cat": TEMPLATE_TOKEN_CATEGORY,
+        }
+        return sign_jwt(self._key, header, payload)
