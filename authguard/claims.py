@@ -9,7 +9,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +60,9 @@ def normalize_claims(payload: Mapping[str, Any], token: str) -> SessionClaims:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Org:
+class _Org(NamedTuple):
+    """The active organization's fields (a NamedTuple: built once per verified token)."""
+
     id: str | None = None
     slug: str | None = None
     role: str | None = None
@@ -90,7 +91,7 @@ def _seconds(value: object) -> float | None:
 def _items(value: object) -> tuple[str, ...]:
     if not isinstance(value, str):
         return ()
-    return tuple(item for item in (part.strip() for part in value.split(",")) if item)
+    return tuple([item for part in value.split(",") if (item := part.strip())])
 
 
 def _fva(value: object) -> tuple[int, int] | None:
