@@ -3,6 +3,15 @@
 Public names: ``DevServer`` (``start()`` → URL, ``stop()``), ``DevConfig``, ``DevConfigError``,
 ``main(argv)`` and ``add_arguments(parser)`` for ``authguard.cli``. The users file format is
 described in ``authguard.dev.directory``.
+
+Besides sign-in/up and the Frontend API, it serves Clerk's Backend API (``bapi*``) and, with
+``--webhook URL``, delivers signed webhooks for what happens: ``user.*``, ``session.*``,
+``organization.created/updated/deleted``, ``organizationMembership.*`` and
+``organizationInvitation.created/revoked`` (``data`` is the Backend API's JSON; there is no
+accept endpoint, so no ``.accepted``). ``--claims FILE`` customises session tokens
+(``claims_template``); ``--jwt-template NAME=FILE`` adds JWT templates for
+``sessions.create_token(sid, NAME)`` (``jwt_templates``): tokens with header ``cat``
+``cl_B7d4PD222AAA``, which session verification refuses, for other services.
 """
 
 from __future__ import annotations
