@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Request, current_app, request
+from flask import Flask, Request, current_app, g, request
 
 from authguard.exceptions import ConfigurationError
 from authguard.guard import Guard, RequestState
@@ -35,8 +35,6 @@ __all__ = [
 
 EXTENSION_KEY = "authguard"
 PUBLIC_ATTR = "_authguard_public"
-#: attribute of the Werkzeug request object holding its ``RequestAuth``.
-_REQUEST_ATTR = "_authguard_auth"
 
 #: ``handler(auth, request)``: sync or ``async def``; returning a response short-circuits.
 Handler = Callable[["Auth", Request], Any]
@@ -57,10 +55,13 @@ class AppState:
 
 @dataclass(slots=True)
 class RequestAuth:
-    """One request's ``RequestInfo`` and ``RequestState``, kept on the Werkzeug request object
-    itself: it lives and dies with that request (even when several requests share a hand-pushed
-    app context, and ``g`` with it), so no teardown hook has to clear it."""
+    """``g._authguard``: one request's ``RequestInfo`` and ``RequestState``.
 
+    ``request`` pins the Werkzeug request it belongs to, so a ``g`` shared by several requests
+    (an app context pushed by hand) never hands one request's identity to another.
+    """
+
+    request: object
     info: RequestInfo
     state: RequestState
     headers_applied: bool = False
@@ -83,9 +84,9 @@ def _current_request() -> object:
 
 
 def authenticated_request() -> RequestAuth | None:
-    """The current request's ``RequestAuth`` if it was authenticated (no authentication here)."""
-    ctx: RequestAuth | None = getattr(_current_request(), _REQUEST_ATTR, None)
-    return ctx
+    """``g._authguard`` when it belongs to the current request (no authentication here)."""
+    ctx: RequestAuth | None = g.get("_authguard")
+    return ctx if ctx is not None and ctx.request is _current_request() else None
 
 
 def current_request_info() -> RequestInfo:
@@ -95,16 +96,15 @@ def current_request_info() -> RequestInfo:
 
 
 def request_auth(state: AppState) -> RequestAuth | None:
-    """Authenticate the current request once (kept on the request); None when skipped."""
-    real_request = _current_request()
-    ctx: RequestAuth | None = getattr(real_request, _REQUEST_ATTR, None)
+    """Authenticate the current request once (cached in ``g._authguard``); None when skipped."""
+    ctx = authenticated_request()
     if ctx is not None:
         return ctx
     info = build_request_info(request, current_app)
     if state.skip is not None and state.skip(info):
         return None
-    ctx = RequestAuth(info, state.guard.authenticate(info))
-    setattr(real_request, _REQUEST_ATTR, ctx)
+    ctx = RequestAuth(_current_request(), info, state.guard.authenticate(info))
+    g._authguard = ctx
     return ctx
 
 

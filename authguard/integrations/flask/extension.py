@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, Response, current_app, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from flask.typing import ResponseReturnValue
 from werkzeug.utils import import_string
 
@@ -86,6 +86,7 @@ class AuthGuard:
         )
         app.before_request(_before_request)
         app.after_request(_after_request)
+        app.teardown_request(_teardown_request)
         for failure in PROTECT_FAILURES:
             app.register_error_handler(failure, _on_failure)
         app.context_processor(_template_context)
@@ -190,6 +191,12 @@ def _after_request(response: Response) -> Response:
         ctx.headers_applied = True
         apply_headers(response, ctx.state.headers)
     return response
+
+
+def _teardown_request(_exc: BaseException | None) -> None:
+    # g outlives the request when an app context was pushed by hand (tests, CLI): never
+    # let one request's identity reach the next.
+    g.pop("_authguard", None)
 
 
 def _on_failure(error: AuthGuardError) -> ResponseReturnValue:

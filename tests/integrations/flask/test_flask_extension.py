@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask import Flask, g, jsonify, render_template_string, request
+from flask import Flask, Response, g, jsonify, render_template_string, request
 from flask_helpers import (
     API,
     KEY,
@@ -274,3 +274,19 @@ def test_public_routes_from_config(
     AuthGuard(app, public_routes=explicit)
     app.add_url_rule("/open", "open", identity)
     assert app.test_client().get("/open", headers=API).status_code == status
+
+
+def test_request_state_lives_under_g_authguard() -> None:
+    # SPEC §8 names the place: per-request state under g._authguard.
+    app = Flask(__name__)
+    AuthGuard(app, settings=make_settings())
+    seen: dict[str, Any] = {}
+
+    @app.get("/peek")
+    def peek() -> Response:
+        seen["state"] = g.get("_authguard")
+        return identity()
+
+    assert app.test_client().get("/peek", headers=bearer(admin_token())).status_code == 200
+    assert seen["state"] is not None
+    assert seen["state"].state.auth.user_id == "user_admin"
