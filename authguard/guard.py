@@ -10,7 +10,6 @@ token never enters the cookie flow.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 
@@ -68,7 +67,6 @@ class Guard(CookieFlow):
         self._skewed = self.settings.merged(clock_skew=DEV_SKEW)
         self._requires_kid = self.settings.jwt_key is None
         self._cache = TokenCache(token_cache_size, clock)
-        self._cache_lock = threading.Lock()
 
     # -- public API -----------------------------------------------------------------
 

@@ -9,7 +9,6 @@ back. Nothing here does I/O: a step that needs a key or a nonce exchange is retu
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -146,7 +145,6 @@ class CookieFlow(StateBuilder):
     clock: Callable[[], float]
     _requires_kid: bool
     _cache: TokenCache
-    _cache_lock: threading.Lock
 
     def _cookie_start(self, request: RequestInfo, inputs: CookieInputs) -> RequestState | Step:
         if inputs.nonce or inputs.handshake_token:
@@ -165,8 +163,7 @@ class CookieFlow(StateBuilder):
     def _cookie_token(
         self, request: RequestInfo, inputs: CookieInputs, token: str
     ) -> RequestState | Step:
-        with self._cache_lock:
-            cached = self._cache.get(token)
+        cached = self._cache.get(token)  # TokenCache locks its own mutations
         if cached is not None:
             if iat_before_uat(cached.claims, inputs):
                 return self._stale(request, inputs)

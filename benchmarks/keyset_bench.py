@@ -136,8 +136,7 @@ def _synthetic_fill(results: Results, budget: Budget) -> None:
         kept.append(guard)
         for i in range(budget.memory_inserts):
             token = f"{template[:-8]}{i:08d}"  # realistic length, distinct
-            with guard._cache_lock:
-                guard._cache[token] = normalize_claims(payload, token)
+            guard._cache[token] = normalize_claims(payload, token)
 
     grown = _traced(fill)
     entries = len(kept[0]._cache)
