@@ -28,6 +28,8 @@ PROTECT_FAILURES: tuple[type[Exception], ...] = (
 VARY_VALUE = "Authorization, Cookie"
 _VARY_NAMES = ("authorization", "cookie")
 
+#: ``Auth.protect``'s positional parameters, in order.
+_POSITIONAL_KEYS = ("role", "permission", "feature", "plan", "reverification")
 _PROTECT_KEYS = frozenset(
     {
         "role",
@@ -47,14 +49,26 @@ class ProtectSpec:
     """The arguments of one ``protect(...)`` call, kept so a decorator can apply them later."""
 
     kwargs: dict[str, Any] = field(default_factory=dict)
+    #: ``kwargs`` as ``Auth.protect``'s positional arguments, when it has no keyword-only one:
+    #: built once here instead of unpacking a dict on every request.
+    _positional: tuple[Any, ...] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         unknown = set(self.kwargs) - _PROTECT_KEYS
         if unknown:
             raise TypeError(f"protect() got unexpected arguments: {sorted(unknown)}")
+        positional = None
+        if not set(self.kwargs) - set(_POSITIONAL_KEYS):
+            positional = tuple(self.kwargs.get(name) for name in _POSITIONAL_KEYS)
+            while positional and positional[-1] is None:
+                positional = positional[:-1]
+        object.__setattr__(self, "_positional", positional)
 
     def enforce(self, auth: Auth) -> Auth:
         """Raise one of ``PROTECT_FAILURES`` unless ``auth`` passes."""
+        positional = self._positional
+        if positional is not None:
+            return auth.protect(*positional)
         return auth.protect(**self.kwargs)
 
     @classmethod
