@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from authguard.auth import Auth
 from authguard.exceptions import (
@@ -122,3 +122,77 @@ def header_map(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, str], str]:
     if cookies:
         headers["cookie"] = "; ".join(cookies)
     return headers, "; ".join(cookies)
+
+
+_ENVIRON_PLAIN = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
+_ENVIRON_PLAIN_KEYS = {name: key for key, name in _ENVIRON_PLAIN.items()}
+
+
+class WSGIHeaders(Mapping[str, str]):
+    """``RequestInfo.headers`` as a live view over a WSGI environ / Django ``META`` (SPEC §2).
+
+    A lookup translates the name (``authorization`` → ``HTTP_AUTHORIZATION``) instead of
+    copying every header per request: the core reads two or three of them. Names are
+    lower-case; repeated headers are already joined in the environ (WSGI servers and Django's
+    ASGI handler join them). Exactly the keys servers produce are seen: ``HTTP_`` + the upper-cased
+    name with ``-`` as ``_``, plus non-empty ``CONTENT_TYPE``/``CONTENT_LENGTH``; string values
+    only.
+    """
+
+    __slots__ = ("_environ",)
+
+    def __init__(self, environ: Mapping[str, Any]) -> None:
+        self._environ = environ
+
+    def get(self, name: str, default: Any = None) -> Any:
+        key = _ENVIRON_KEYS.get(name) or _environ_key(name)
+        value = self._environ.get(key) if key is not None else None
+        if type(value) is not str or (not value and key in _ENVIRON_PLAIN):
+            return default
+        return value
+
+    def __getitem__(self, name: str) -> str:
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return cast(str, value)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        for key, value in list(self._environ.items()):
+            name = _header_name(key)
+            if name is None or _environ_key(name) != key or type(value) is not str:
+                continue
+            if value or key not in _ENVIRON_PLAIN:
+                yield name
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return f"WSGIHeaders({sorted(self)!r})"
+
+
+def _environ_key(name: str) -> str | None:
+    """The environ key a server stores header ``name`` under, or None (not a header name)."""
+    if type(name) is not str:
+        return None
+    key = _ENVIRON_PLAIN_KEYS.get(name) or "HTTP_" + name.upper().replace("-", "_")
+    return key if _header_name(key) == name else None
+
+
+def _header_name(key: str) -> str | None:
+    if key[:5] == "HTTP_" and key == key.upper() and "-" not in key:
+        return key[5:].replace("_", "-").lower()
+    return _ENVIRON_PLAIN.get(key)
+
+
+#: the names the core looks up on every request, translated once.
+_ENVIRON_KEYS = {
+    name: key
+    for name in ("authorization", "cookie", "origin", "referer", "accept", "sec-fetch-dest")
+    for key in (_environ_key(name),)
+    if key is not None
+}

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from http.cookies import CookieError, Morsel
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import DisallowedHost, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +20,7 @@ from django.utils.cache import patch_vary_headers
 from authguard.decisions import Decision
 from authguard.exceptions import AuthGuardError
 from authguard.guard import Guard, RequestState
+from authguard.integrations._common import WSGIHeaders
 from authguard.request import RequestInfo
 
 __all__ = [
@@ -42,79 +43,7 @@ INFO_ATTR = "_authguard_info"
 REFUSAL_ATTR = "_authguard_refusal"
 _VARY = ("Authorization", "Cookie")
 _VARY_VALUE = ", ".join(_VARY)
-_META_PLAIN = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
-_META_PLAIN_KEYS = {name: key for key, name in _META_PLAIN.items()}
 _BODY_HEADERS = frozenset({"content-type", "content-length"})
-
-
-class MetaHeaders(Mapping[str, str]):
-    """``RequestInfo.headers`` as a live view over ``request.META`` (SPEC §2).
-
-    A lookup translates the name (``authorization`` → ``HTTP_AUTHORIZATION``) instead of
-    copying every header per request: the core reads two or three of them. Names are
-    lower-case; repeated headers are already joined in META (WSGI servers and Django's ASGI
-    handler join them). Exactly the keys servers produce are seen: ``HTTP_`` + the upper-cased
-    name with ``-`` as ``_``, plus non-empty ``CONTENT_TYPE``/``CONTENT_LENGTH``; string values
-    only.
-    """
-
-    __slots__ = ("_meta",)
-
-    def __init__(self, meta: Mapping[str, Any]) -> None:
-        self._meta = meta
-
-    def get(self, name: str, default: Any = None) -> Any:
-        key = _META_KEYS.get(name) or _meta_key(name)
-        value = self._meta.get(key) if key is not None else None
-        if type(value) is not str or (not value and key in _META_PLAIN):
-            return default
-        return value
-
-    def __getitem__(self, name: str) -> str:
-        value = self.get(name)
-        if value is None:
-            raise KeyError(name)
-        return cast(str, value)
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and self.get(name) is not None
-
-    def __iter__(self) -> Iterator[str]:
-        for key, value in list(self._meta.items()):
-            name = _header_name(key)
-            if name is None or _meta_key(name) != key or type(value) is not str:
-                continue
-            if value or key not in _META_PLAIN:
-                yield name
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-    def __repr__(self) -> str:
-        return f"MetaHeaders({sorted(self)!r})"
-
-
-def _meta_key(name: str) -> str | None:
-    """The META key a server stores header ``name`` under, or None (not a header name)."""
-    if type(name) is not str:
-        return None
-    key = _META_PLAIN_KEYS.get(name) or "HTTP_" + name.upper().replace("-", "_")
-    return key if _header_name(key) == name else None
-
-
-def _header_name(key: str) -> str | None:
-    if key[:5] == "HTTP_" and key == key.upper() and "-" not in key:
-        return key[5:].replace("_", "-").lower()
-    return _META_PLAIN.get(key)
-
-
-#: the names the core looks up on every request, translated once.
-_META_KEYS = {
-    name: key
-    for name in ("authorization", "cookie", "origin", "referer", "accept", "sec-fetch-dest")
-    for key in (_meta_key(name),)
-    if key is not None
-}
 
 
 def _url(request: HttpRequest) -> tuple[str, bool]:
@@ -140,7 +69,7 @@ def request_info(request: HttpRequest) -> RequestInfo:
     info = RequestInfo.lazy(
         request.method or "GET",
         request.path_info,
-        MetaHeaders(request.META),
+        WSGIHeaders(request.META),
         cookie_header if type(cookie_header) is str else "",
         functools.partial(_url, request),
     )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 
 from flask import Flask, Request, Response
 from werkzeug.exceptions import HTTPException, SecurityError, default_exceptions
 
 from authguard.decisions import Decision
-from authguard.integrations._common import header_map
+from authguard.integrations._common import WSGIHeaders
 from authguard.request import RequestInfo
 
 __all__ = ["apply_headers", "build_request_info", "render_decision"]
@@ -18,8 +17,6 @@ T = TypeVar("T")
 
 # Headers of the core's own body; a framework-rendered error page brings its own.
 _BODY_HEADERS = frozenset({"content-type", "content-length"})
-_BODY_KEYS = ("CONTENT_TYPE", "CONTENT_LENGTH")
-_BODY_KEYS_AS_HTTP = frozenset({"HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"})
 
 
 def build_request_info(request: Request, app: Flask) -> RequestInfo:
@@ -34,28 +31,15 @@ def build_request_info(request: Request, app: Flask) -> RequestInfo:
     # context is gone.
     real_request = _unproxied(request)
     real_app = _unproxied(app)
-    headers, cookie_header = header_map(_environ_pairs(real_request.environ))
+    environ = real_request.environ
+    cookie_header = environ.get("HTTP_COOKIE", "")
     return RequestInfo.lazy(
         real_request.method,
         real_request.path,
-        headers,
-        cookie_header,
+        WSGIHeaders(environ),
+        cookie_header if type(cookie_header) is str else "",
         lambda: _url(real_request, real_app),
     )
-
-
-def _environ_pairs(environ: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """What ``EnvironHeaders`` iterates (names not title-cased: header_map lower-cases them)."""
-    pairs = [
-        (key[5:].replace("_", "-"), value)
-        for key, value in environ.items()
-        if key[:5] == "HTTP_" and key not in _BODY_KEYS_AS_HTTP
-    ]
-    for key in _BODY_KEYS:  # never also present as HTTP_*: the order cannot matter
-        value = environ.get(key)
-        if value:
-            pairs.append((key.replace("_", "-"), value))
-    return pairs
 
 
 def _unproxied(obj: T) -> T:
