@@ -6,6 +6,7 @@ from typing import TypeVar, cast
 
 from flask import Flask, Request, Response
 from werkzeug.exceptions import HTTPException, SecurityError, default_exceptions
+from werkzeug.local import LocalProxy
 
 from authguard.decisions import Decision
 from authguard.integrations._common import WSGIHeaders
@@ -43,8 +44,9 @@ def build_request_info(request: Request, app: Flask) -> RequestInfo:
 
 
 def _unproxied(obj: T) -> T:
-    getter = getattr(obj, "_get_current_object", None)
-    return cast(T, getter()) if callable(getter) else obj
+    if isinstance(obj, LocalProxy):  # the request hooks already pass the real objects
+        return cast(T, obj._get_current_object())
+    return obj
 
 
 def _url(request: Request, app: Flask) -> tuple[str, bool]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, Request, current_app, g, request
 
@@ -47,6 +47,7 @@ class AppState:
     """What one app's ``AuthGuard`` installed: ``app.extensions["authguard"]``."""
 
     extension: AuthGuard
+    app: Flask
     guard: Guard
     handler: Handler | None
     public_routes: RouteMatcher | None
@@ -83,9 +84,17 @@ def _current_request() -> object:
     return request._get_current_object()  # type: ignore[attr-defined]
 
 
+def _g() -> Any:
+    return g._get_current_object()
+
+
 def authenticated_request() -> RequestAuth | None:
-    """``g._authguard`` when it belongs to the current request (no authentication here)."""
-    ctx: RequestAuth | None = g.get("_authguard")
+    """``g._authguard`` when it belongs to the current request (no authentication here).
+
+    A ``g`` shared by several requests (an app context pushed by hand) may still hold an
+    earlier request's state: the pin makes it invisible to every other request.
+    """
+    ctx: RequestAuth | None = _g().get("_authguard")
     return ctx if ctx is not None and ctx.request is _current_request() else None
 
 
@@ -97,14 +106,16 @@ def current_request_info() -> RequestInfo:
 
 def request_auth(state: AppState) -> RequestAuth | None:
     """Authenticate the current request once (cached in ``g._authguard``); None when skipped."""
-    ctx = authenticated_request()
-    if ctx is not None:
+    real_g = _g()
+    real_request = _current_request()
+    ctx: RequestAuth | None = real_g.get("_authguard")
+    if ctx is not None and ctx.request is real_request:
         return ctx
-    info = build_request_info(request, current_app)
+    info = build_request_info(cast(Request, real_request), state.app)
     if state.skip is not None and state.skip(info):
         return None
-    ctx = RequestAuth(_current_request(), info, state.guard.authenticate(info))
-    g._authguard = ctx
+    ctx = RequestAuth(real_request, info, state.guard.authenticate(info))
+    real_g._authguard = ctx
     return ctx
 
 

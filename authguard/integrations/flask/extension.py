@@ -6,14 +6,14 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Flask, Response, current_app, has_request_context, request
 from flask.typing import ResponseReturnValue
 from werkzeug.utils import import_string
 
 from authguard.auth import Auth
 from authguard.exceptions import AuthGuardError, ConfigurationError, Unauthenticated, Unauthorized
 from authguard.guard import Guard
-from authguard.integrations._common import PROTECT_FAILURES, add_vary, build_matcher
+from authguard.integrations._common import PROTECT_FAILURES, VARY_VALUE, add_vary, build_matcher
 from authguard.integrations.flask._glue import apply_headers, render_decision
 from authguard.integrations.flask._state import (
     EXTENSION_KEY,
@@ -79,14 +79,16 @@ class AuthGuard:
         guard = Guard(self.settings_for(app))
         app.extensions[EXTENSION_KEY] = AppState(
             extension=self,
+            app=app,
             guard=guard,
             handler=self._option(app, "HANDLER", self._handler, _load_handler),
             public_routes=self._option(app, "PUBLIC_ROUTES", self._public_routes, build_matcher),
             skip=self._option(app, "SKIP", self._skip, build_matcher),
         )
         app.before_request(_before_request)
+        # No teardown hook: the state pins its request, so a g that outlives the request
+        # (an app context pushed by hand) never shows it to another one.
         app.after_request(_after_request)
-        app.teardown_request(_teardown_request)
         for failure in PROTECT_FAILURES:
             app.register_error_handler(failure, _on_failure)
         app.context_processor(_template_context)
@@ -185,18 +187,16 @@ def _after_request(response: Response) -> Response:
     ctx = authenticated_request()
     if ctx is None:
         return response
-    existing = ", ".join(response.headers.getlist("Vary")) or None
-    response.headers["Vary"] = add_vary(existing)
+    headers = response.headers
+    existing = headers.getlist("Vary")
+    if existing:
+        headers["Vary"] = add_vary(", ".join(existing))
+    else:
+        headers.add("Vary", VARY_VALUE)  # nothing to replace: append, no second scan
     if not ctx.headers_applied:
         ctx.headers_applied = True
         apply_headers(response, ctx.state.headers)
     return response
-
-
-def _teardown_request(_exc: BaseException | None) -> None:
-    # g outlives the request when an app context was pushed by hand (tests, CLI): never
-    # let one request's identity reach the next.
-    g.pop("_authguard", None)
 
 
 def _on_failure(error: AuthGuardError) -> ResponseReturnValue:

@@ -226,11 +226,14 @@ def test_identity_never_leaks_across_requests_sharing_an_app_context() -> None:
     AuthGuard(app, settings=make_settings())
     app.add_url_rule("/me", "me", identity)
     client = app.test_client()
-    with app.app_context():
-        first = client.get("/me", headers=bearer(admin_token())).get_json()
-        second = client.get("/me", headers=API).get_json()
-        assert "_authguard" not in g
-    assert (first["user_id"], second["user_id"]) == ("user_admin", None)
+    with app.app_context():  # one g for every request below
+        first = client.get("/me", headers=bearer(admin_token())).get_json()["user_id"]
+        with app.test_request_context("/me"):  # right after a signed-in request, no token
+            after_first = current_auth.user_id
+        second = client.get("/me", headers=API).get_json()["user_id"]
+        with app.test_request_context("/me"):
+            third = current_auth.user_id
+    assert (first, after_first, second, third) == ("user_admin", None, None, None)
 
 
 def test_template_global_and_get_auth() -> None:
