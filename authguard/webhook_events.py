@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from authguard._fields import int_field, str_field
+
 __all__ = [
     "InvitationData",
     "MembershipData",
@@ -35,16 +37,6 @@ def require_kind(event_type: str, kind: str, accessor: str) -> None:
         raise ValueError(
             f"WebhookEvent.{accessor} applies to {kind}.* events; this event is {event_type!r}"
         )
-
-
-def _str(data: Mapping[str, Any], key: str) -> str | None:
-    value = data.get(key)
-    return value if isinstance(value, str) else None
-
-
-def _int(data: Mapping[str, Any], key: str) -> int | None:
-    value = data.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _obj(data: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -85,25 +77,25 @@ class UserData:
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> UserData:
         emails = _list_of_objects(data, "email_addresses")
-        primary_id = _str(data, "primary_email_address_id")
+        primary_id = str_field(data, "primary_email_address_id")
         primary = next(
-            (_str(e, "email_address") for e in emails if e.get("id") == primary_id), None
+            (str_field(e, "email_address") for e in emails if e.get("id") == primary_id), None
         )
         return cls(
-            id=_str(data, "id"),
+            id=str_field(data, "id"),
             deleted=data.get("deleted") is True,
-            email_addresses=tuple(a for e in emails if (a := _str(e, "email_address"))),
+            email_addresses=tuple(a for e in emails if (a := str_field(e, "email_address"))),
             primary_email_address=primary,
-            username=_str(data, "username"),
-            first_name=_str(data, "first_name"),
-            last_name=_str(data, "last_name"),
-            image_url=_str(data, "image_url"),
-            external_id=_str(data, "external_id"),
+            username=str_field(data, "username"),
+            first_name=str_field(data, "first_name"),
+            last_name=str_field(data, "last_name"),
+            image_url=str_field(data, "image_url"),
+            external_id=str_field(data, "external_id"),
             public_metadata=_obj(data, "public_metadata"),
             private_metadata=_obj(data, "private_metadata"),
             unsafe_metadata=_obj(data, "unsafe_metadata"),
-            created_at=_int(data, "created_at"),
-            updated_at=_int(data, "updated_at"),
+            created_at=int_field(data, "created_at"),
+            updated_at=int_field(data, "updated_at"),
         )
 
 
@@ -121,12 +113,12 @@ class SessionData:
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> SessionData:
         return cls(
-            id=_str(data, "id"),
-            user_id=_str(data, "user_id"),
-            status=_str(data, "status"),
-            client_id=_str(data, "client_id"),
-            last_active_at=_int(data, "last_active_at"),
-            expire_at=_int(data, "expire_at"),
+            id=str_field(data, "id"),
+            user_id=str_field(data, "user_id"),
+            status=str_field(data, "status"),
+            client_id=str_field(data, "client_id"),
+            last_active_at=int_field(data, "last_active_at"),
+            expire_at=int_field(data, "expire_at"),
         )
 
 
@@ -146,12 +138,12 @@ class OrganizationData:
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> OrganizationData:
         return cls(
-            id=_str(data, "id"),
+            id=str_field(data, "id"),
             deleted=data.get("deleted") is True,
-            name=_str(data, "name"),
-            slug=_str(data, "slug"),
-            image_url=_str(data, "image_url"),
-            created_by=_str(data, "created_by"),
+            name=str_field(data, "name"),
+            slug=str_field(data, "slug"),
+            image_url=str_field(data, "image_url"),
+            created_by=str_field(data, "created_by"),
             public_metadata=_obj(data, "public_metadata"),
             private_metadata=_obj(data, "private_metadata"),
         )
@@ -180,12 +172,12 @@ class MembershipData:
         user = _obj(data, "public_user_data")
         perms = data.get("permissions")
         return cls(
-            id=_str(data, "id"),
-            role=_str(data, "role"),
-            organization_id=_str(org, "id"),
-            organization_slug=_str(org, "slug"),
-            user_id=_str(user, "user_id"),
-            identifier=_str(user, "identifier"),
+            id=str_field(data, "id"),
+            role=str_field(data, "role"),
+            organization_id=str_field(org, "id"),
+            organization_slug=str_field(org, "slug"),
+            user_id=str_field(user, "user_id"),
+            identifier=str_field(user, "identifier"),
             permissions=tuple(p for p in perms if isinstance(p, str))
             if isinstance(perms, list)
             else (),
@@ -211,11 +203,11 @@ class InvitationData:
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> InvitationData:
         return cls(
-            id=_str(data, "id"),
-            email_address=_str(data, "email_address"),
-            role=_str(data, "role"),
-            status=_str(data, "status"),
-            organization_id=_str(data, "organization_id"),
-            user_id=_str(data, "user_id"),
+            id=str_field(data, "id"),
+            email_address=str_field(data, "email_address"),
+            role=str_field(data, "role"),
+            status=str_field(data, "status"),
+            organization_id=str_field(data, "organization_id"),
+            user_id=str_field(data, "user_id"),
             public_metadata=_obj(data, "public_metadata"),
         )

@@ -11,18 +11,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Generic, TypeVar
 
+from authguard._fields import int_field, str_field
+
 T = TypeVar("T")
 M = TypeVar("M", bound="Model")
-
-
-def _str(data: Mapping[str, Any], key: str) -> str | None:
-    value = data.get(key)
-    return value if isinstance(value, str) else None
-
-
-def _int(data: Mapping[str, Any], key: str) -> int | None:
-    value = data.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _dict(data: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -37,11 +29,11 @@ def _obj(value: Any) -> Mapping[str, Any]:
 
 
 _READERS: dict[str, Any] = {
-    "str | None": _str,
-    "int | None": _int,
+    "str | None": str_field,
+    "int | None": int_field,
     "dict[str, Any]": _dict,
     "bool": lambda d, k: d.get(k) is True,
-    "str": lambda d, k: _str(d, k) or "",
+    "str": lambda d, k: str_field(d, k) or "",
 }
 
 
