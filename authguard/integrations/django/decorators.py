@@ -99,7 +99,8 @@ def _find_request(args: tuple[Any, ...]) -> HttpRequest:
 
 def enforce(request: HttpRequest, spec: ProtectSpec, auth: Auth) -> Any:
     """Apply ``spec``; returns None when it passes, else the refusal response (or raises)."""
-    if request_info(request).is_preflight or request.__dict__.get(_ENFORCED_ATTR) is spec:
+    # process_view already enforced this very spec (the usual case for the wrapper's call).
+    if request.__dict__.get(_ENFORCED_ATTR) is spec or request_info(request).is_preflight:
         return None
     try:
         spec.enforce(auth)

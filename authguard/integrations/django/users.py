@@ -7,8 +7,7 @@ Never None, always lazy: the session user (``AuthenticationMiddleware``) is only
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from functools import partial
-from typing import Any, cast
+from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest
@@ -118,26 +117,47 @@ def _is_authenticated(user: Any) -> bool:
     return user is not None and bool(getattr(user, "is_authenticated", False))
 
 
-def attach_user(request: HttpRequest, runtime: Runtime, auth: Auth) -> None:
-    """Set a lazy ``request.user`` and ``request.auser()`` for this request's ``Auth``."""
-    previous = request.__dict__.get("user")
-    previous_auser = cast("Callable[[], Awaitable[Any]] | None", request.__dict__.get("auser"))
-    cache: dict[str, Any] = {}
+class _LazyUser:
+    """One request's user, resolved on first use by ``request.user`` or ``request.auser()``."""
 
-    def resolve() -> Any:
-        if "user" not in cache:
-            kept = previous if _is_authenticated(previous) else None
-            cache["user"] = kept if kept is not None else user_for(runtime, auth)
-        return cache["user"]
+    __slots__ = ("auth", "previous", "previous_auser", "runtime", "user")
 
-    async def aresolve() -> Any:
-        if "user" not in cache:
+    def __init__(
+        self,
+        runtime: Runtime,
+        auth: Auth,
+        previous: Any,
+        previous_auser: Callable[[], Awaitable[Any]] | None,
+    ) -> None:
+        self.runtime = runtime
+        self.auth = auth
+        self.previous = previous
+        self.previous_auser = previous_auser
+        self.user: Any = _UNSET
+
+    def resolve(self) -> Any:
+        if self.user is _UNSET:
+            kept = self.previous if _is_authenticated(self.previous) else None
+            self.user = kept if kept is not None else user_for(self.runtime, self.auth)
+        return self.user
+
+    async def aresolve(self) -> Any:
+        if self.user is _UNSET:
+            previous_auser = self.previous_auser
             kept = await previous_auser() if previous_auser is not None else None
             if _is_authenticated(kept):
-                cache["user"] = kept
+                self.user = kept
             else:
-                cache["user"] = await _afrom_auth(runtime, auth)
-        return cache["user"]
+                self.user = await _afrom_auth(self.runtime, self.auth)
+        return self.user
 
-    request.user = SimpleLazyObject(resolve)  # type: ignore[assignment]
-    request.auser = partial(aresolve)
+
+_UNSET: Any = object()
+
+
+def attach_user(request: HttpRequest, runtime: Runtime, auth: Auth) -> None:
+    """Set a lazy ``request.user`` and ``request.auser()`` for this request's ``Auth``."""
+    state = request.__dict__
+    lazy = _LazyUser(runtime, auth, state.get("user"), state.get("auser"))
+    request.user = SimpleLazyObject(lazy.resolve)  # type: ignore[assignment]
+    request.auser = lazy.aresolve
