@@ -297,6 +297,8 @@ def auth_from_scope(scope: MutableMapping[str, Any]) -> Auth:
 
 
 def _connection(args: tuple[Any, ...], kwargs: dict[str, Any]) -> HTTPConnection:
+    if args and isinstance(args[0], HTTPConnection):  # function endpoints: (request,)
+        return args[0]
     for value in (*args, *kwargs.values()):
         if isinstance(value, HTTPConnection):
             return value
@@ -306,8 +308,13 @@ def _connection(args: tuple[Any, ...], kwargs: dict[str, Any]) -> HTTPConnection
 def _check(spec: ProtectSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     scope = _connection(args, kwargs).scope
     auth = auth_from_scope(scope)
-    if scope["type"] == "http" and scope_info(scope).is_preflight:
-        return  # a CORS preflight carries no credentials (SPEC §6)
+    # A CORS preflight carries no credentials (SPEC §6); only an OPTIONS request can be one.
+    if (
+        scope.get("method") == "OPTIONS"
+        and scope["type"] == "http"
+        and scope_info(scope).is_preflight
+    ):
+        return
     spec.enforce(auth)
 
 
