@@ -6,7 +6,6 @@ escapes, whatever the input (including nesting deep enough to exhaust the recurs
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 import math
@@ -24,6 +23,8 @@ _CANONICAL_LAST: Final = {
     3: frozenset(c for i, c in enumerate(_ALPHABET) if i % 4 == 0),
 }
 _SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]")
+_TO_STANDARD: Final = bytes.maketrans(b"-_", b"+/")
+_PADDING: Final = (b"", b"", b"==", b"=")
 
 
 class _Malformed(ValueError):
@@ -40,7 +41,9 @@ def b64url_decode(segment: str) -> bytes:
     if rest == 1 or (rest and segment[-1] not in _CANONICAL_LAST[rest]):
         _invalid("Invalid JWT form: a segment is not canonical base64url.")
     try:
-        return base64.urlsafe_b64decode(segment + "=" * (-rest % 4))
+        # What urlsafe_b64decode does, without its generic str/bytes coercions.
+        data = segment.encode("ascii").translate(_TO_STANDARD)
+        return binascii.a2b_base64(data + _PADDING[rest])
     except (binascii.Error, ValueError):
         _invalid("Invalid JWT form: a segment is not valid base64url.")
 
@@ -63,12 +66,19 @@ def _float(text: str) -> float:
     return value
 
 
+# One decoder for every call: json.loads with hooks builds a new JSONDecoder (and C scanner)
+# per call. decode() is what loads runs on a str, after loads' BOM check (kept below).
+_DECODER: Final = json.JSONDecoder(
+    object_pairs_hook=_object, parse_constant=_constant, parse_float=_float
+)
+
+
 def _json_object(data: bytes, part: str) -> dict[str, Any]:
     try:
         text = data.decode("utf-8")
-        value = json.loads(
-            text, object_pairs_hook=_object, parse_constant=_constant, parse_float=_float
-        )
+        if text.startswith("\ufeff"):
+            raise _Malformed("byte order mark")
+        value = _DECODER.decode(text)
         if _SURROGATE_ESCAPE.search(text):
             # Lone surrogates decode fine but break every later encoder; refuse them here.
             json.dumps(value, ensure_ascii=False).encode("utf-8")
