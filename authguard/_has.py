@@ -27,6 +27,8 @@ _USER_SCOPES = frozenset({"u", "user"})
 
 
 def _norm_org(value: str) -> str:
+    if value.startswith("org:") and not value.startswith("org:", 4):
+        return value  # already normal (every v2 role is): no slicing, no concatenation
     # Clerk collapses any run of leading "org:" into exactly one.
     while value.startswith("org:"):
         value = value[4:]
