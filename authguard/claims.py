@@ -39,7 +39,8 @@ def normalize_claims(payload: Mapping[str, Any], token: str) -> SessionClaims:
     The payload is signed but its shape is still untrusted: a field of the wrong type becomes
     None or empty (fail closed) instead of raising.
     """
-    org = _org_v2(payload) if payload.get("v") == 2 else _org_v1(payload)
+    features = _items(payload.get("fea"))
+    org = _org_v2(payload, features) if payload.get("v") == 2 else _org_v1(payload)
     exp, nbf = payload.get("exp"), payload.get("nbf")
     return SessionClaims(
         user_id=_str(payload.get("sub")) or "",
@@ -49,7 +50,7 @@ def normalize_claims(payload: Mapping[str, Any], token: str) -> SessionClaims:
         org_role=org.role,
         org_slug=org.slug,
         org_permissions=org.permissions,
-        features=_items(payload.get("fea")),
+        features=features,
         plans=_items(payload.get("pla")),
         factor_verification_age=_fva(payload.get("fva")),
         actor=MappingProxyType(dict(act)) if isinstance(act := payload.get("act"), dict) else None,
@@ -115,7 +116,8 @@ def _org_v1(payload: Mapping[str, Any]) -> _Org:
     )
 
 
-def _org_v2(payload: Mapping[str, Any]) -> _Org:
+def _org_v2(payload: Mapping[str, Any], features: tuple[str, ...]) -> _Org:
+    """``features`` is ``_items`` of the payload's ``fea`` (split once for both uses)."""
     o = payload.get("o")
     if not isinstance(o, dict) or _str(o.get("id")) is None:
         return _Org()
@@ -124,32 +126,39 @@ def _org_v2(payload: Mapping[str, Any]) -> _Org:
         id=o["id"],
         slug=_str(o.get("slg")),
         role=f"org:{role}" if role else None,
-        permissions=_v2_permissions(o.get("per"), o.get("fpm"), payload.get("fea")),
+        permissions=_v2_permissions(o.get("per"), o.get("fpm"), features),
     )
 
 
-def _v2_permissions(per: object, fpm: object, fea: object) -> tuple[str, ...]:
-    """Rebuild ``org:<feature>:<perm>`` from the per-feature bitmasks (LSB = first of ``per``)."""
-    if not (isinstance(per, str) and isinstance(fpm, str) and isinstance(fea, str)):
+def _v2_permissions(per: object, fpm: object, fea: tuple[str, ...]) -> tuple[str, ...]:
+    """Rebuild ``org:<feature>:<perm>`` from the per-feature bitmasks (LSB = first of ``per``).
+
+    ``fea`` is empty when the claim is absent or not a string: nothing is granted then.
+    """
+    if not (isinstance(per, str) and isinstance(fpm, str)):
+        return ()
+    features = _org_features(fea)
+    if not features:
         return ()
     perms = [p.strip() for p in per.split(",")]
-    masks = [m.strip() for m in fpm.split(",")]
-    features = _org_features(fea)
-    if features is None:
-        return ()
     out: list[str] = []
-    for feature, mask in zip(features, masks, strict=False):
+    for feature, mask in zip(features, fpm.split(","), strict=False):
+        mask = mask.strip()
         if not mask.isascii() or not mask.isdecimal():
             continue  # non-decimal or negative: this feature grants nothing
         bits = int(mask)
-        out.extend(f"org:{feature}:{perm}" for j, perm in enumerate(perms) if bits >> j & 1)
+        prefix = f"org:{feature}:"
+        for perm in perms:
+            if bits & 1:
+                out.append(prefix + perm)
+            bits >>= 1
     return tuple(out)
 
 
-def _org_features(fea: str) -> list[str] | None:
+def _org_features(items: tuple[str, ...]) -> list[str] | None:
     """The org-scoped feature keys in token order; None when an item has no scope (Clerk throws)."""
     features: list[str] = []
-    for item in _items(fea):
+    for item in items:
         scope, sep, key = item.partition(":")
         if not sep:
             return None
