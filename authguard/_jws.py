@@ -10,6 +10,7 @@ import binascii
 import json
 import math
 import re
+from collections.abc import Callable
 from typing import Any, Final, NoReturn
 
 from authguard.exceptions import TokenVerificationError
@@ -71,14 +72,29 @@ def _float(text: str) -> float:
 _DECODER: Final = json.JSONDecoder(
     object_pairs_hook=_object, parse_constant=_constant, parse_float=_float
 )
+# The decoder's own scanner (the C one when available); typeshed does not declare it.
+_SCAN: Final[Callable[[str, int], tuple[Any, int]]] = _DECODER.scan_once  # type: ignore[attr-defined]
+
+
+def _decode(text: str) -> Any:
+    if text[:1] == "{":
+        # decode() minus its whitespace skipping: nothing precedes the object, and it must
+        # end the text (else decode() below re-parses only to raise, as it would anyway).
+        try:
+            value, end = _SCAN(text, 0)
+        except StopIteration:
+            raise _Malformed("not a JSON value") from None
+        if end == len(text):
+            return value
+    elif text.startswith("\ufeff"):
+        raise _Malformed("byte order mark")  # json.loads refuses it; decode() does not
+    return _DECODER.decode(text)
 
 
 def _json_object(data: bytes, part: str) -> dict[str, Any]:
     try:
         text = data.decode("utf-8")
-        if text.startswith("\ufeff"):
-            raise _Malformed("byte order mark")
-        value = _DECODER.decode(text)
+        value = _decode(text)
         if _SURROGATE_ESCAPE.search(text):
             # Lone surrogates decode fine but break every later encoder; refuse them here.
             json.dumps(value, ensure_ascii=False).encode("utf-8")
