@@ -98,6 +98,7 @@ def test(args: list[str]) -> None:
 
 def demo(args: list[str]) -> None:
     ensure_venv("-e", DEMO_EXTRAS, *DEMO_DEPS)
+    os.chdir(ROOT)  # example_apps is a folder of the checkout, importable from its root
     os.execv(str(PY), [str(PY), "-m", "example_apps", *args])
 
 
