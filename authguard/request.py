@@ -35,7 +35,7 @@ class RequestInfo:
     _method: str
     _path: str
     _headers: Mapping[str, str]
-    _cookie_header: str
+    _cookie_header: str | None
     _url: str | None
     _trusted: bool
     _resolve: UrlResolver | None
@@ -63,10 +63,14 @@ class RequestInfo:
         method: str,
         path: str,
         headers: Mapping[str, str],
-        cookie_header: str,
+        cookie_header: str | None,
         resolve: UrlResolver,
     ) -> RequestInfo:
-        """A ``RequestInfo`` whose ``url``/``host_trusted`` come from ``resolve()`` on first use."""
+        """A ``RequestInfo`` whose ``url``/``host_trusted`` come from ``resolve()`` on first use.
+
+        ``cookie_header`` None means ``headers.get("cookie", "")``, read on first use (a Bearer
+        request never reads it).
+        """
         info = cls.__new__(cls)
         info._method = method
         info._path = path
@@ -91,7 +95,10 @@ class RequestInfo:
 
     @property
     def cookie_header(self) -> str:
-        return self._cookie_header
+        cookie_header = self._cookie_header
+        if cookie_header is None:
+            cookie_header = self._cookie_header = self._headers.get("cookie") or ""
+        return cookie_header
 
     def _resolved(self) -> str:
         url = self._url

@@ -124,6 +124,75 @@ def header_map(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, str], str]:
     return headers, "; ".join(cookies)
 
 
+class ASGIHeaders(Mapping[str, str]):
+    """``RequestInfo.headers`` as a lazy view over an ASGI scope's raw ``headers`` (SPEC §2).
+
+    The same mapping as ``header_map`` over the latin-1-decoded pairs, without decoding every
+    header per request: a lookup of a name the core reads (``authorization``, ``accept``, ...)
+    scans the raw pairs for it, ASCII case-insensitively; anything else (iteration, other
+    names) uses the full map, built once on first need. The pairs are copied at construction,
+    so later changes to the scope's list do not show.
+    """
+
+    __slots__ = ("_full", "_raw")
+
+    def __init__(self, raw: Iterable[tuple[bytes, bytes]]) -> None:
+        self._raw = tuple(raw)
+        self._full: dict[str, str] | None = None
+
+    def get(self, name: str, default: Any = None) -> Any:
+        key = _ASGI_KEYS.get(name) if type(name) is str else None
+        if key is None or self._full is not None:
+            return self._map().get(name, default)
+        found: bytes | None = None
+        size = len(key)
+        for raw_name, value in self._raw:
+            if len(raw_name) == size and (raw_name == key or raw_name.lower() == key):
+                found = value if found is None else found + _JOINERS[key] + value
+        return default if found is None else found.decode("latin-1")
+
+    def _map(self) -> dict[str, str]:
+        full = self._full
+        if full is None:
+            pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in self._raw]
+            full = self._full = header_map(pairs)[0]
+        return full
+
+    def __getitem__(self, name: str) -> str:
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return cast(str, value)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._map())
+
+    def __len__(self) -> int:
+        return len(self._map())
+
+    def __repr__(self) -> str:
+        return f"ASGIHeaders({sorted(self)!r})"
+
+
+#: the names the core looks up on a request, as raw ASGI header names.
+_ASGI_KEYS = {
+    name: name.encode()
+    for name in (
+        "authorization",
+        "cookie",
+        "origin",
+        "referer",
+        "accept",
+        "sec-fetch-dest",
+        "access-control-request-method",
+    )
+}
+_JOINERS = {key: b"; " if key == b"cookie" else b", " for key in _ASGI_KEYS.values()}
+
+
 _ENVIRON_PLAIN = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
 _ENVIRON_PLAIN_KEYS = {name: key for key, name in _ENVIRON_PLAIN.items()}
 

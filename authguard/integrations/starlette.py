@@ -30,10 +30,10 @@ from authguard.exceptions import AuthGuardError, ConfigurationError
 from authguard.guard import Guard, RequestState
 from authguard.integrations._common import (
     PROTECT_FAILURES,
+    ASGIHeaders,
     ProtectSpec,
     add_vary,
     build_matcher,
-    header_map,
 )
 from authguard.request import RequestInfo, origin_of
 from authguard.settings import Settings
@@ -81,15 +81,6 @@ def route_path(scope: Scope) -> str:
     return path or "/"
 
 
-def _headers(raw: Any) -> tuple[dict[str, str], str]:
-    """``RequestInfo.headers``/``cookie_header`` from ``scope["headers"]`` (SPEC §2)."""
-    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw}
-    if len(headers) != len(raw):  # a repeated header: join as header_map does
-        pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw]
-        return header_map(pairs)
-    return headers, headers.get("cookie", "")
-
-
 def _url_resolver(scope: Scope) -> Callable[[], tuple[str, bool]]:
     # A snapshot: the router and later middleware mutate the scope; the URL is the one the
     # request arrived with, exactly as ``HTTPConnection(scope).url`` derives it.
@@ -107,9 +98,9 @@ def _url_resolver(scope: Scope) -> Callable[[], tuple[str, bool]]:
 
 def request_info(scope: Scope) -> RequestInfo:
     """Describe an ``http``/``websocket`` scope to the core (SPEC §2); the URL is lazy."""
-    headers, cookie_header = _headers(scope["headers"])
+    headers = ASGIHeaders(scope["headers"])
     method = scope.get("method", "GET") if scope["type"] == "http" else "GET"
-    return RequestInfo.lazy(method, route_path(scope), headers, cookie_header, _url_resolver(scope))
+    return RequestInfo.lazy(method, route_path(scope), headers, None, _url_resolver(scope))
 
 
 def scope_info(scope: Scope) -> RequestInfo:
