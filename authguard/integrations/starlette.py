@@ -132,7 +132,9 @@ class _Sender:
         self.send = send
         self.vary = extra is not None
         self.extra = (
-            [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra] if extra else []
+            [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra]
+            if extra
+            else _NO_EXTRA
         )
         self.started = False
 
@@ -144,18 +146,32 @@ class _Sender:
 
 
 def _with_vary(message: Message, extra: list[tuple[bytes, bytes]]) -> Message:
+    headers = list(message.get("headers", ()))
+    for k, _ in headers:
+        if len(k) == 4 and k.lower() == b"vary":
+            return _merged_vary(message, headers, extra)
+    headers.append((b"vary", _VARY_BYTES))
+    if extra:
+        headers.extend(extra)
+    return {**message, "headers": headers}
+
+
+def _merged_vary(
+    message: Message, raw: list[tuple[bytes, bytes]], extra: list[tuple[bytes, bytes]]
+) -> Message:
     headers: list[tuple[bytes, bytes]] = []
     varies: list[str] = []
-    for k, v in message.get("headers", ()):
+    for k, v in raw:
         if k.lower() == b"vary":
             varies.append(v.decode("latin-1"))
         else:
             headers.append((k, v))
-    vary = _VARY_BYTES if not varies else add_vary(", ".join(varies) or None).encode()
+    vary = add_vary(", ".join(varies) or None).encode()
     return {**message, "headers": [*headers, (b"vary", vary), *extra]}
 
 
 _VARY_BYTES = add_vary(None).encode()
+_NO_EXTRA: list[tuple[bytes, bytes]] = []  # never mutated
 
 
 async def send_decision(decision: Decision, send: Send) -> None:
@@ -198,6 +214,7 @@ class AuthGuardMiddleware:
         self.handler_is_async = handler is not None and _is_async_callable(handler)
         self.public_routes = build_matcher(public_routes)
         self.skip = build_matcher(skip)
+        self.has_policy = handler is not None or self.public_routes is not None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -210,8 +227,10 @@ class AuthGuardMiddleware:
             await self.app(scope, receive, send)
             return
         scope[INFO_KEY] = info
-        state = await self._authenticate(scope, info)
-        if kind == "http" and state.status == "handshake":
+        state = await self.guard.aauthenticate(info)
+        if kind == "websocket" and state.is_signed_in:
+            state = self._websocket_state(info, state)
+        elif kind == "http" and state.status == "handshake":
             await send_decision(self.guard.handshake_decision(state), _Sender(send, ()))
             return
         scope[GUARD_KEY] = self.guard
@@ -220,10 +239,7 @@ class AuthGuardMiddleware:
         sender = _Sender(send, state.headers if kind == "http" else None)
         await self._dispatch(scope, receive, sender, info, state.auth)
 
-    async def _authenticate(self, scope: Scope, info: RequestInfo) -> RequestState:
-        state = await self.guard.aauthenticate(info)
-        if scope["type"] != "websocket" or not state.is_signed_in:
-            return state
+    def _websocket_state(self, info: RequestInfo, state: RequestState) -> RequestState:
         if _websocket_origin_ok(info, self.guard.settings):
             return state
         context = AuthContext(self.guard.navigator, info)
@@ -235,8 +251,7 @@ class AuthGuardMiddleware:
     ) -> None:
         try:
             response = None
-            has_policy = self.handler is not None or self.public_routes is not None
-            if has_policy and not info.is_preflight:
+            if self.has_policy and not info.is_preflight:
                 response = await self._policy(scope, receive, auth, info)
             if response is not None:
                 await response(scope, receive, sender)
