@@ -74,7 +74,7 @@ class Auth:
     _reason: str | None
     _message: str | None
     _status: str | None
-    _context: AuthContext | None
+    _context: AuthContext | tuple[Navigator, RequestInfo] | None
 
     def __init__(
         self,
@@ -82,8 +82,10 @@ class Auth:
         reason: str | None,
         message: str | None,
         session_status: str | None,
-        context: AuthContext | None,
+        context: AuthContext | tuple[Navigator, RequestInfo] | None,
     ) -> None:
+        # ``context`` may be a ``(navigator, request)`` pair: the AuthContext is then built on
+        # first use (only redirects need it), not on every request.
         _set(self, "_session", session)
         _set(self, "_reason", reason)
         _set(self, "_message", message)
@@ -155,7 +157,11 @@ class Auth:
 
     @property
     def context(self) -> AuthContext | None:
-        return self._context
+        context = self._context
+        if type(context) is tuple:
+            context = AuthContext(*context)
+            _set(self, "_context", context)
+        return cast("AuthContext | None", context)
 
     @property
     def scopes(self) -> list[str]:
@@ -227,9 +233,10 @@ class Auth:
 
     def _redirect(self, builder: str, return_back_url: str | None) -> NoReturn:
         url = None
-        if self._context is not None:
-            build = getattr(self._context.navigator, builder)
-            url = build(self._context.request, return_back_url)
+        context = self.context
+        if context is not None:
+            build = getattr(context.navigator, builder)
+            url = build(context.request, return_back_url)
         if url is None:
             raise Unauthenticated(self)
         raise SignInRedirect(url)

@@ -115,12 +115,13 @@ class StateBuilder:
     def _signed_in(
         self, request: RequestInfo, session: SessionClaims, extra: Headers = ()
     ) -> RequestState:
-        context = AuthContext(self.navigator, request)
         if session.session_status == "pending":
+            context = AuthContext(self.navigator, request)
             auth = Auth.signed_out(SESSION_PENDING, context=context, session_status="pending")
             message = "The session is pending."
             return self._state("signed-out", SESSION_PENDING, message, session.token, auth, extra)
-        auth = Auth.signed_in(session, context=context)
+        # the AuthContext is built on first use (Auth.context): a redirect is rare here
+        auth = Auth(session, None, None, session.session_status, (self.navigator, request))
         return self._state("signed-in", None, None, session.token, auth, extra)
 
     def _state(
