@@ -22,20 +22,21 @@ from typing import Any, TypeVar, cast
 from starlette.authentication import BaseUser
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from authguard.auth import Auth, AuthContext
-from authguard.decisions import Decision
 from authguard.exceptions import AuthGuardError, ConfigurationError
 from authguard.guard import Guard, RequestState
-from authguard.integrations._common import (
-    PROTECT_FAILURES,
-    ASGIHeaders,
-    ProtectSpec,
-    add_vary,
-    build_matcher,
+from authguard.integrations._asgi import (
+    INFO_KEY,
+    Sender,
+    request_info,
+    scope_info,
+    send_decision,
+    websocket_origin_ok,
 )
-from authguard.request import RequestInfo, origin_of
+from authguard.integrations._common import PROTECT_FAILURES, ProtectSpec, build_matcher
+from authguard.request import RequestInfo
 from authguard.settings import Settings
 
 __all__ = ["AuthGuardMiddleware", "AuthGuardUser", "protect", "request_info", "scope_info"]
@@ -47,8 +48,6 @@ Handler = Callable[[Auth, Request], "Response | Awaitable[Response | None] | Non
 GUARD_KEY = "authguard.guard"
 #: scope key set (True) when ``skip`` matched.
 SKIPPED_KEY = "authguard.skipped"
-#: scope key holding the connection's ``RequestInfo`` (built once per request).
-INFO_KEY = "authguard.info"
 CROSS_ORIGIN_COOKIE = "cross-origin-cookie"
 WS_POLICY_VIOLATION = 1008
 
@@ -70,116 +69,6 @@ class AuthGuardUser(BaseUser):
     @property
     def identity(self) -> str:
         return self.auth.user_id or ""
-
-
-def route_path(scope: Scope) -> str:
-    """The path Starlette's router dispatches on: ``scope["path"]`` without ``root_path``."""
-    path: str = scope["path"]
-    root: str = scope.get("root_path", "")
-    if root and path.startswith(root) and (len(path) == len(root) or path[len(root)] == "/"):
-        path = path[len(root) :]
-    return path or "/"
-
-
-def _url_resolver(scope: Scope) -> Callable[[], tuple[str, bool]]:
-    # A snapshot: the router and later middleware mutate the scope; the URL is the one the
-    # request arrived with, exactly as ``HTTPConnection(scope).url`` derives it.
-    snapshot = dict(scope)
-
-    def resolve() -> tuple[str, bool]:
-        url = HTTPConnection(snapshot).url
-        if url.scheme in ("ws", "wss"):
-            # The handshake is an HTTP request; origins compare against http(s) (RFC 6455 §4.1).
-            url = url.replace(scheme="https" if url.scheme == "wss" else "http")
-        return str(url), False
-
-    return resolve
-
-
-def request_info(scope: Scope) -> RequestInfo:
-    """Describe an ``http``/``websocket`` scope to the core (SPEC §2); the URL is lazy."""
-    headers = ASGIHeaders(scope["headers"])
-    method = scope.get("method", "GET") if scope["type"] == "http" else "GET"
-    return RequestInfo.lazy(method, route_path(scope), headers, None, _url_resolver(scope))
-
-
-def scope_info(scope: Scope) -> RequestInfo:
-    """The ``RequestInfo`` the middleware built for this connection (built now if none)."""
-    info = scope.get(INFO_KEY)
-    if isinstance(info, RequestInfo):
-        return info
-    info = scope[INFO_KEY] = request_info(scope)
-    return info
-
-
-def _websocket_origin_ok(info: RequestInfo, settings: Settings) -> bool:
-    authorization = info.header("authorization") or ""
-    if authorization[:7].lower() == "bearer ":
-        return True  # header tokens are not ambient credentials
-    origin = origin_of(info.header("origin") or "")
-    allowed = [settings.app_origin, *settings.authorized_parties]
-    trusted = {origin_of(o) for o in allowed if o} or {info.origin}
-    return origin is not None and origin in trusted
-
-
-class _Sender:
-    """Wraps ``send``: on the response start merge ``Vary`` and append ``extra``; records
-    whether the response started (a failure after that cannot be answered any more)."""
-
-    __slots__ = ("extra", "send", "started", "vary")
-
-    def __init__(self, send: Send, extra: tuple[tuple[str, str], ...] | None) -> None:
-        self.send = send
-        self.vary = extra is not None
-        self.extra = (
-            [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra]
-            if extra
-            else _NO_EXTRA
-        )
-        self.started = False
-
-    async def __call__(self, message: Message) -> None:
-        self.started = True
-        if self.vary and message["type"] == "http.response.start":
-            message = _with_vary(message, self.extra)
-        await self.send(message)
-
-
-def _with_vary(message: Message, extra: list[tuple[bytes, bytes]]) -> Message:
-    headers = list(message.get("headers", ()))
-    for k, _ in headers:
-        if len(k) == 4 and k.lower() == b"vary":
-            return _merged_vary(message, headers, extra)
-    headers.append((b"vary", _VARY_BYTES))
-    if extra:
-        headers.extend(extra)
-    return {**message, "headers": headers}
-
-
-def _merged_vary(
-    message: Message, raw: list[tuple[bytes, bytes]], extra: list[tuple[bytes, bytes]]
-) -> Message:
-    headers: list[tuple[bytes, bytes]] = []
-    varies: list[str] = []
-    for k, v in raw:
-        if k.lower() == b"vary":
-            varies.append(v.decode("latin-1"))
-        else:
-            headers.append((k, v))
-    vary = add_vary(", ".join(varies) or None).encode()
-    return {**message, "headers": [*headers, (b"vary", vary), *extra]}
-
-
-_VARY_BYTES = add_vary(None).encode()
-_NO_EXTRA: list[tuple[bytes, bytes]] = []  # never mutated
-
-
-async def send_decision(decision: Decision, send: Send) -> None:
-    """Send a core ``Decision`` as a complete HTTP response (headers kept one per line)."""
-    headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in decision.headers]
-    headers.append((b"content-length", str(len(decision.body)).encode()))
-    await send({"type": "http.response.start", "status": decision.status, "headers": headers})
-    await send({"type": "http.response.body", "body": decision.body})
 
 
 async def _refuse(
@@ -231,23 +120,23 @@ class AuthGuardMiddleware:
         if kind == "websocket" and state.is_signed_in:
             state = self._websocket_state(info, state)
         elif kind == "http" and state.status == "handshake":
-            await send_decision(self.guard.handshake_decision(state), _Sender(send, ()))
+            await send_decision(self.guard.handshake_decision(state), Sender(send, ()))
             return
         scope[GUARD_KEY] = self.guard
         scope["auth"] = state.auth
         scope["user"] = AuthGuardUser(state.auth)
-        sender = _Sender(send, state.headers if kind == "http" else None)
+        sender = Sender(send, state.headers if kind == "http" else None)
         await self._dispatch(scope, receive, sender, info, state.auth)
 
     def _websocket_state(self, info: RequestInfo, state: RequestState) -> RequestState:
-        if _websocket_origin_ok(info, self.guard.settings):
+        if websocket_origin_ok(info, self.guard.settings):
             return state
         context = AuthContext(self.guard.navigator, info)
         auth = Auth.signed_out(CROSS_ORIGIN_COOKIE, context=context)
         return RequestState("signed-out", CROSS_ORIGIN_COOKIE, None, None, auth, state.headers)
 
     async def _dispatch(
-        self, scope: Scope, receive: Receive, sender: _Sender, info: RequestInfo, auth: Auth
+        self, scope: Scope, receive: Receive, sender: Sender, info: RequestInfo, auth: Auth
     ) -> None:
         try:
             response = None
