@@ -22,7 +22,7 @@ async def _ok(request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
-@protect(role=ROLE)  # type: ignore[untyped-decorator]
+@protect(role=ROLE)
 async def _protected(request: Request) -> Response:
     return PlainTextResponse("ok")
 

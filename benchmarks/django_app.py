@@ -37,7 +37,7 @@ def bare_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-@protect(role=ROLE)  # type: ignore[untyped-decorator]
+@protect(role=ROLE)
 def protected_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 

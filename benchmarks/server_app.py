@@ -19,7 +19,7 @@ async def ok(request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
-@protect(role="org:admin")  # type: ignore[untyped-decorator]
+@protect(role="org:admin")
 async def protected(request: Request) -> Response:
     return PlainTextResponse("ok")
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any, TypeVar, cast
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from typing import Any, TypeVar, cast, overload
 
 from starlette.authentication import BaseUser
 from starlette.requests import HTTPConnection, Request
@@ -231,6 +231,20 @@ def _decorate(func: F, spec: ProtectSpec) -> F:
     return cast(F, sync_wrapper)
 
 
+@overload
+def protect(endpoint: F, /) -> F: ...
+@overload
+def protect(
+    *,
+    role: str | None = None,
+    permission: str | None = None,
+    feature: str | None = None,
+    plan: str | None = None,
+    reverification: str | Mapping[str, Any] | None = None,
+    predicate: Callable[[Callable[..., bool]], object] | None = None,
+    unauthenticated_url: str | None = None,
+    unauthorized_url: str | None = None,
+) -> Callable[[F], F]: ...
 def protect(*args: Any, **kwargs: Any) -> Any:
     """``@protect`` / ``@protect(role=..., permission=..., ...)`` for Starlette endpoints.
 

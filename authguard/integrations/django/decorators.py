@@ -11,8 +11,8 @@ as with Django's ``login_not_required``: ``as_view()`` copies those stamps onto 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import Any, Final, TypeVar, cast
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar, cast, overload
 
 from asgiref.sync import iscoroutinefunction
 from django.http import HttpRequest
@@ -133,6 +133,20 @@ def _decorate(view: V, spec: ProtectSpec) -> V:
     return wrapper  # type: ignore[no-any-return]
 
 
+@overload
+def protect(view: V, /) -> V: ...
+@overload
+def protect(
+    *,
+    role: str | None = None,
+    permission: str | None = None,
+    feature: str | None = None,
+    plan: str | None = None,
+    reverification: str | Mapping[str, Any] | None = None,
+    predicate: Callable[[Callable[..., bool]], object] | None = None,
+    unauthenticated_url: str | None = None,
+    unauthorized_url: str | None = None,
+) -> Callable[[V], V]: ...
 def protect(*args: Any, **kwargs: Any) -> Any:
     """``@protect``, ``@protect()`` or ``@protect(role=..., permission=..., ...)`` on a view.
 

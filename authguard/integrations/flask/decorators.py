@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, overload
 
 from flask import current_app
@@ -34,7 +34,7 @@ def protect(
     permission: str | None = None,
     feature: str | None = None,
     plan: str | None = None,
-    reverification: Any = None,
+    reverification: str | Mapping[str, Any] | None = None,
     predicate: Callable[[Callable[..., bool]], object] | None = None,
     unauthenticated_url: str | None = None,
     unauthorized_url: str | None = None,
