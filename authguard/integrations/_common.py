@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast, overload
 
 from authguard.auth import Auth
 from authguard.exceptions import (
@@ -42,6 +42,27 @@ _PROTECT_KEYS = frozenset(
         "unauthorized_url",
     }
 )
+
+
+class ProtectDecorator(Protocol):
+    """The type of every adapter's ``protect``: bare (``@protect``) or called with
+    ``Auth.protect()``'s arguments (``@protect(role=...)``); either keeps the view's type."""
+
+    @overload
+    def __call__(self, view: F, /) -> F: ...
+    @overload
+    def __call__(
+        self,
+        *,
+        role: str | None = None,
+        permission: str | None = None,
+        feature: str | None = None,
+        plan: str | None = None,
+        reverification: str | Mapping[str, Any] | None = None,
+        predicate: Callable[[Callable[..., bool]], object] | None = None,
+        unauthenticated_url: str | None = None,
+        unauthorized_url: str | None = None,
+    ) -> Callable[[F], F]: ...
 
 
 @dataclass(frozen=True)

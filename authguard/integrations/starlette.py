@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping
-from typing import Any, TypeVar, cast, overload
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any, TypeVar, cast
 
 from starlette.authentication import BaseUser
 from starlette.requests import HTTPConnection, Request
@@ -35,7 +35,12 @@ from authguard.integrations._asgi import (
     send_decision,
     websocket_origin_ok,
 )
-from authguard.integrations._common import PROTECT_FAILURES, ProtectSpec, build_matcher
+from authguard.integrations._common import (
+    PROTECT_FAILURES,
+    ProtectDecorator,
+    ProtectSpec,
+    build_matcher,
+)
 from authguard.request import RequestInfo
 from authguard.settings import Settings
 
@@ -231,21 +236,7 @@ def _decorate(func: F, spec: ProtectSpec) -> F:
     return cast(F, sync_wrapper)
 
 
-@overload
-def protect(endpoint: F, /) -> F: ...
-@overload
-def protect(
-    *,
-    role: str | None = None,
-    permission: str | None = None,
-    feature: str | None = None,
-    plan: str | None = None,
-    reverification: str | Mapping[str, Any] | None = None,
-    predicate: Callable[[Callable[..., bool]], object] | None = None,
-    unauthenticated_url: str | None = None,
-    unauthorized_url: str | None = None,
-) -> Callable[[F], F]: ...
-def protect(*args: Any, **kwargs: Any) -> Any:
+def _protect(*args: Any, **kwargs: Any) -> Any:
     """``@protect`` / ``@protect(role=..., permission=..., ...)`` for Starlette endpoints.
 
     Works on function endpoints (sync and async), ``HTTPEndpoint`` methods and WebSocket
@@ -256,3 +247,6 @@ def protect(*args: Any, **kwargs: Any) -> Any:
     if func is not None:
         return _decorate(func, spec)
     return functools.partial(_decorate, spec=spec)
+
+
+protect: ProtectDecorator = _protect

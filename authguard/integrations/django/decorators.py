@@ -11,15 +11,15 @@ as with Django's ``login_not_required``: ``as_view()`` copies those stamps onto 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
-from typing import Any, Final, TypeVar, cast, overload
+from collections.abc import Callable
+from typing import Any, Final, TypeVar, cast
 
 from asgiref.sync import iscoroutinefunction
 from django.http import HttpRequest
 
 from authguard.auth import Auth
 from authguard.exceptions import AuthGuardError
-from authguard.integrations._common import PROTECT_FAILURES, ProtectSpec
+from authguard.integrations._common import PROTECT_FAILURES, ProtectDecorator, ProtectSpec
 from authguard.integrations.django.conf import get_runtime
 from authguard.integrations.django.http import AUTH_ATTR, refusal, request_info
 from authguard.integrations.django.users import attach_user
@@ -133,21 +133,7 @@ def _decorate(view: V, spec: ProtectSpec) -> V:
     return wrapper  # type: ignore[no-any-return]
 
 
-@overload
-def protect(view: V, /) -> V: ...
-@overload
-def protect(
-    *,
-    role: str | None = None,
-    permission: str | None = None,
-    feature: str | None = None,
-    plan: str | None = None,
-    reverification: str | Mapping[str, Any] | None = None,
-    predicate: Callable[[Callable[..., bool]], object] | None = None,
-    unauthenticated_url: str | None = None,
-    unauthorized_url: str | None = None,
-) -> Callable[[V], V]: ...
-def protect(*args: Any, **kwargs: Any) -> Any:
+def _protect(*args: Any, **kwargs: Any) -> Any:
     """``@protect``, ``@protect()`` or ``@protect(role=..., permission=..., ...)`` on a view.
 
     Takes ``Auth.protect()``'s arguments; failures answer per SPEC §6 (page 403/404 raise
@@ -161,3 +147,6 @@ def protect(*args: Any, **kwargs: Any) -> Any:
         return _decorate(view, spec)
 
     return decorator
+
+
+protect: ProtectDecorator = _protect

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, overload
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import current_app
 
-from authguard.integrations._common import ProtectSpec
+from authguard.integrations._common import ProtectDecorator, ProtectSpec
 from authguard.integrations.flask._state import (
     PUBLIC_ATTR,
     authenticated_request,
@@ -25,21 +25,7 @@ T = TypeVar("T")
 PROTECT_ATTR = "_authguard_protect"
 
 
-@overload
-def protect(view: F, /) -> F: ...
-@overload
-def protect(
-    *,
-    role: str | None = None,
-    permission: str | None = None,
-    feature: str | None = None,
-    plan: str | None = None,
-    reverification: str | Mapping[str, Any] | None = None,
-    predicate: Callable[[Callable[..., bool]], object] | None = None,
-    unauthenticated_url: str | None = None,
-    unauthorized_url: str | None = None,
-) -> Callable[[F], F]: ...
-def protect(*args: Any, **kwargs: Any) -> Any:
+def _protect(*args: Any, **kwargs: Any) -> Any:
     """Require a signed-in user (and optionally a role, permission, ...) for a view.
 
     Works bare (``@protect``) or called (``@protect(role="org:admin")``) on sync and async
@@ -71,6 +57,9 @@ def protect(*args: Any, **kwargs: Any) -> Any:
         return wrapper  # type: ignore[return-value]
 
     return decorate(view) if view is not None else decorate
+
+
+protect: ProtectDecorator = _protect
 
 
 def public(view: T) -> T:
