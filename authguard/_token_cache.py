@@ -42,6 +42,10 @@ class TokenCache:
                 del self._data[token]
         return None
 
+    def peek(self, token: str) -> SessionClaims | None:
+        """The entry for ``token`` as stored, expired or not (the caller checks ``exp``)."""
+        return self._data.get(token)
+
     def __setitem__(self, token: str, session: SessionClaims) -> None:
         if self.maxsize < 1:
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeAlias, TypeVar, cast
 
 from authguard._has import (
     check_billing,
@@ -13,6 +13,7 @@ from authguard._has import (
     check_reverification,
     check_role,
     evaluate_has,
+    holds_normal_role,
     reverification_metadata,
 )
 from authguard.claims import SessionClaims
@@ -21,6 +22,10 @@ from authguard.exceptions import KeySetUnavailable, SignInRedirect, Unauthentica
 if TYPE_CHECKING:
     from authguard.decisions import Navigator
     from authguard.request import RequestInfo
+
+    #: ``(navigator, request)``: the AuthContext to build on first use (``request`` may be a
+    #: factory, called then).
+    LazyContext: TypeAlias = tuple[Navigator, RequestInfo | Callable[[], RequestInfo]]
 
 __all__ = [
     "Auth",
@@ -74,7 +79,7 @@ class Auth:
     _reason: str | None
     _message: str | None
     _status: str | None
-    _context: AuthContext | tuple[Navigator, RequestInfo] | None
+    _context: AuthContext | LazyContext | None
 
     def __init__(
         self,
@@ -82,15 +87,15 @@ class Auth:
         reason: str | None,
         message: str | None,
         session_status: str | None,
-        context: AuthContext | tuple[Navigator, RequestInfo] | None,
+        context: AuthContext | LazyContext | None,
     ) -> None:
         # ``context`` may be a ``(navigator, request)`` pair: the AuthContext is then built on
         # first use (only redirects need it), not on every request.
-        _set(self, "_session", session)
-        _set(self, "_reason", reason)
-        _set(self, "_message", message)
-        _set(self, "_status", session_status)
-        _set(self, "_context", context)
+        _SET_SESSION(self, session)
+        _SET_REASON(self, reason)
+        _SET_MESSAGE(self, message)
+        _SET_STATUS(self, session_status)
+        _SET_CONTEXT(self, context)
 
     @classmethod
     def signed_in(cls, session: SessionClaims, *, context: AuthContext | None = None) -> Auth:
@@ -159,7 +164,10 @@ class Auth:
     def context(self) -> AuthContext | None:
         context = self._context
         if type(context) is tuple:
-            context = AuthContext(*context)
+            navigator, request = context
+            if callable(request):
+                request = request()  # a factory: the request was described lazily
+            context = AuthContext(navigator, request)
             _set(self, "_context", context)
         return cast("AuthContext | None", context)
 
@@ -215,6 +223,14 @@ class Auth:
             raise Unauthorized(self, unauthorized_url=unauthorized_url, reverification=metadata)
         return self
 
+    def _holds_role(self, asked: str) -> bool:
+        """Whether ``protect(role=...)`` passes, for the role already normalised by
+        ``normal_role`` (a False answer is left to ``protect`` to raise the right error)."""
+        session = self._session
+        if session is None or self._status == "pending" or not session.user_id:
+            return False
+        return holds_normal_role(session, asked)
+
     def _has_asked(self, role: object, permission: object, feature: object, plan: object) -> bool:
         session = self._session
         if permission is None and feature is None and plan is None and session is not None:
@@ -245,6 +261,14 @@ class Auth:
         """JSON-safe snake_case view; never the token (nor the raw claims)."""
         return {name: _jsonable(getattr(self, name)) for name in _DICT_FIELDS}
 
+
+# The slots' own setters: ``__setattr__`` refuses every assignment, and calling the slot
+# descriptors directly is cheaper than ``object.__setattr__`` by name (an Auth per request).
+_SET_SESSION = Auth.__dict__["_session"].__set__
+_SET_REASON = Auth.__dict__["_reason"].__set__
+_SET_MESSAGE = Auth.__dict__["_message"].__set__
+_SET_STATUS = Auth.__dict__["_status"].__set__
+_SET_CONTEXT = Auth.__dict__["_context"].__set__
 
 # fmt: off
 _DICT_FIELDS = (

@@ -17,6 +17,7 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from authguard._token_cache import TokenCache
+from authguard.auth import Auth
 from authguard.claims import SessionClaims, normalize_claims
 from authguard.decisions import Decision, Navigator, decide
 from authguard.exceptions import AuthGuardError, TokenVerificationError
@@ -66,7 +67,39 @@ class Guard(CookieFlow):
         )
         self._skewed = self.settings.merged(clock_skew=DEV_SKEW)
         self._requires_kid = self.settings.jwt_key is None
+        self._skew = self.settings.clock_skew
         self._cache = TokenCache(token_cache_size, clock)
+        self._express_ok = not self.settings.debug  # debug adds per-request state headers
+
+    # -- the express lane -----------------------------------------------------------
+
+    def express(self, authorization: str) -> SessionClaims | None:
+        """The repeated-token hot path: ``authorization`` (the request's whole, single
+        ``Authorization`` value) is ``Bearer <token>`` for a token this Guard verified before,
+        and that session is active and fresh now. ``None`` means: call ``authenticate``.
+
+        Not a weaker check: a cached token is a strict base64url JWT, so ``Bearer <token>``
+        extracts to exactly it (SPEC §2), and a hit is what ``authenticate`` would answer for
+        the same value at the same instant. Anything else goes the full way.
+        """
+        if not (self._express_ok and authorization.startswith("Bearer ")):
+            return None
+        session = self._cache.peek(authorization[7:])
+        if session is None or session.session_status == "pending":
+            return None
+        now = self.clock()
+        nbf = session.not_before
+        # the cache's rule (a hit before exp) and check_fresh's nbf rule, with the skew
+        if now < session.expires_at and (nbf is None or nbf <= now + self._skew):
+            return session
+        return None
+
+    def express_auth(
+        self, session: SessionClaims, request: RequestInfo | Callable[[], RequestInfo]
+    ) -> Auth:
+        """The ``Auth`` of an ``express`` hit; ``request`` may be a factory, called only if a
+        redirect needs the request."""
+        return Auth(session, None, None, session.session_status, (self.navigator, request))
 
     # -- public API -----------------------------------------------------------------
 

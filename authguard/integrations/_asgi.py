@@ -49,13 +49,45 @@ def request_info(scope: Scope) -> RequestInfo:
     return RequestInfo.lazy(method, route_path(scope), headers, None, _url_resolver(scope))
 
 
+class LazyInfo:
+    """A connection's ``RequestInfo``, described on first use from a snapshot of the scope as
+    the middleware saw it (the router and later middleware mutate the scope)."""
+
+    __slots__ = ("info", "snapshot")
+
+    def __init__(self, scope: Scope) -> None:
+        self.snapshot = {**scope, "headers": tuple(scope["headers"])}
+        self.info: RequestInfo | None = None
+
+    def __call__(self) -> RequestInfo:
+        info = self.info
+        if info is None:
+            info = self.info = request_info(self.snapshot)
+        return info
+
+
 def scope_info(scope: Scope) -> RequestInfo:
     """The ``RequestInfo`` the middleware built for this connection (built now if none)."""
     info = scope.get(INFO_KEY)
     if isinstance(info, RequestInfo):
         return info
+    if isinstance(info, LazyInfo):
+        return info()
     info = scope[INFO_KEY] = request_info(scope)
     return info
+
+
+def single_header(raw: list[tuple[bytes, bytes]], name: bytes) -> str | None:
+    """The value of the one header called ``name`` (ASCII case-insensitively; ``name`` in
+    lower case), as ``ASGIHeaders.get`` decodes it; None when it is absent or repeated."""
+    found: bytes | None = None
+    size = len(name)
+    for key, value in raw:
+        if len(key) == size and (key == name or key.lower() == name):
+            if found is not None:
+                return None
+            found = value
+    return None if found is None else found.decode("latin-1")
 
 
 def websocket_origin_ok(info: RequestInfo, settings: Settings) -> bool:
@@ -68,38 +100,34 @@ def websocket_origin_ok(info: RequestInfo, settings: Settings) -> bool:
     return origin is not None and origin in trusted
 
 
-class Sender:
-    """Wraps ``send``: on the response start merge ``Vary`` and append ``extra``; records
-    whether the response started (a failure after that cannot be answered any more)."""
+def sender(
+    send: Send, extra: tuple[tuple[str, str], ...] | None
+) -> tuple[Send, Callable[[], bool]]:
+    """Wrap ``send``: on the response start merge ``Vary`` (unless ``extra`` is None) and
+    append ``extra``. Also returns ``started()``: whether the response started (a failure
+    after that cannot be answered any more). Closures, not an object with ``__call__``: the
+    wrapper runs twice per response, and a closure call is the cheaper one."""
+    vary = extra is not None
+    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra] if extra else []
+    started = False
 
-    __slots__ = ("extra", "send", "started", "vary")
+    async def wrapped(message: Message) -> None:
+        nonlocal started
+        started = True
+        if vary and message["type"] == "http.response.start":
+            headers = message.get("headers") or ()
+            for key, _ in headers:
+                if len(key) == 4 and key.lower() == b"vary":
+                    message = _merged_vary(message, list(headers), raw)
+                    break
+            else:
+                message = {**message, "headers": [*headers, _VARY, *raw]}
+        await send(message)
 
-    def __init__(self, send: Send, extra: tuple[tuple[str, str], ...] | None) -> None:
-        self.send = send
-        self.vary = extra is not None
-        self.extra = (
-            [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra]
-            if extra
-            else _NO_EXTRA
-        )
-        self.started = False
+    def has_started() -> bool:
+        return started
 
-    async def __call__(self, message: Message) -> None:
-        self.started = True
-        if self.vary and message["type"] == "http.response.start":
-            message = _with_vary(message, self.extra)
-        await self.send(message)
-
-
-def _with_vary(message: Message, extra: list[tuple[bytes, bytes]]) -> Message:
-    headers = list(message.get("headers", ()))
-    for k, _ in headers:
-        if len(k) == 4 and k.lower() == b"vary":
-            return _merged_vary(message, headers, extra)
-    headers.append((b"vary", _VARY_BYTES))
-    if extra:
-        headers.extend(extra)
-    return {**message, "headers": headers}
+    return wrapped, has_started
 
 
 def _merged_vary(
@@ -116,8 +144,7 @@ def _merged_vary(
     return {**message, "headers": [*headers, (b"vary", vary), *extra]}
 
 
-_VARY_BYTES = add_vary(None).encode()
-_NO_EXTRA: list[tuple[bytes, bytes]] = []  # never mutated
+_VARY = (b"vary", add_vary(None).encode())
 
 
 async def send_decision(decision: Decision, send: Send) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, cast, overload
 
+from authguard._has import normal_role
 from authguard.auth import Auth
 from authguard.exceptions import (
     KeySetUnavailable,
@@ -73,6 +74,8 @@ class ProtectSpec:
     #: ``kwargs`` as ``Auth.protect``'s positional arguments, when it has no keyword-only one:
     #: built once here instead of unpacking a dict on every request.
     _positional: tuple[Any, ...] | None = field(init=False, repr=False, compare=False)
+    #: for ``protect(role=...)`` alone: the role as ``has()`` compares it (``org:`` prefixed).
+    _role: str | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         unknown = set(self.kwargs) - _PROTECT_KEYS
@@ -84,9 +87,15 @@ class ProtectSpec:
             while positional and positional[-1] is None:
                 positional = positional[:-1]
         object.__setattr__(self, "_positional", positional)
+        role = self.kwargs.get("role")
+        only_role = set(self.kwargs) == {"role"} and isinstance(role, str)
+        object.__setattr__(self, "_role", normal_role(role) if only_role else None)
 
     def enforce(self, auth: Auth) -> Auth:
         """Raise one of ``PROTECT_FAILURES`` unless ``auth`` passes."""
+        role = self._role
+        if role is not None and auth._holds_role(role):
+            return auth  # the common case, decided without Auth.protect's generality
         positional = self._positional
         if positional is not None:
             return auth.protect(*positional)

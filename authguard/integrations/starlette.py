@@ -25,14 +25,17 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from authguard.auth import Auth, AuthContext
+from authguard.claims import SessionClaims
 from authguard.exceptions import AuthGuardError, ConfigurationError
 from authguard.guard import Guard, RequestState
 from authguard.integrations._asgi import (
     INFO_KEY,
-    Sender,
+    LazyInfo,
     request_info,
     scope_info,
     send_decision,
+    sender,
+    single_header,
     websocket_origin_ok,
 )
 from authguard.integrations._common import (
@@ -109,9 +112,18 @@ class AuthGuardMiddleware:
         self.public_routes = build_matcher(public_routes)
         self.skip = build_matcher(skip)
         self.has_policy = handler is not None or self.public_routes is not None
+        # A signed-in request passes public_routes' policy untouched; a handler or skip needs
+        # the full RequestInfo.
+        self.express = handler is None and self.skip is None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
+        if kind == "http" and self.express:
+            authorization = single_header(scope["headers"], b"authorization")
+            session = None if authorization is None else self.guard.express(authorization)
+            if session is not None:
+                await self._express(scope, receive, send, session)
+                return
         if kind != "http" and kind != "websocket":
             await self.app(scope, receive, send)
             return
@@ -125,13 +137,30 @@ class AuthGuardMiddleware:
         if kind == "websocket" and state.is_signed_in:
             state = self._websocket_state(info, state)
         elif kind == "http" and state.status == "handshake":
-            await send_decision(self.guard.handshake_decision(state), Sender(send, ()))
+            await send_decision(self.guard.handshake_decision(state), sender(send, ())[0])
             return
         scope[GUARD_KEY] = self.guard
         scope["auth"] = state.auth
         scope["user"] = AuthGuardUser(state.auth)
-        sender = Sender(send, state.headers if kind == "http" else None)
-        await self._dispatch(scope, receive, sender, info, state.auth)
+        wrapped, started = sender(send, state.headers if kind == "http" else None)
+        await self._dispatch(scope, receive, wrapped, started, info, state.auth)
+
+    async def _express(
+        self, scope: Scope, receive: Receive, send: Send, session: SessionClaims
+    ) -> None:
+        """A repeated Bearer token (``Guard.express``): the same outcome as the full path."""
+        lazy = scope[INFO_KEY] = LazyInfo(scope)
+        auth = self.guard.express_auth(session, lazy)
+        scope[GUARD_KEY] = self.guard
+        scope["auth"] = auth
+        scope["user"] = AuthGuardUser(auth)
+        wrapped, started = sender(send, ())
+        try:
+            await self.app(scope, receive, wrapped)
+        except PROTECT_FAILURES as exc:
+            if started():
+                raise
+            await _refuse(self.guard, cast(AuthGuardError, exc), lazy(), scope, wrapped)
 
     def _websocket_state(self, info: RequestInfo, state: RequestState) -> RequestState:
         if websocket_origin_ok(info, self.guard.settings):
@@ -141,20 +170,26 @@ class AuthGuardMiddleware:
         return RequestState("signed-out", CROSS_ORIGIN_COOKIE, None, None, auth, state.headers)
 
     async def _dispatch(
-        self, scope: Scope, receive: Receive, sender: Sender, info: RequestInfo, auth: Auth
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        started: Callable[[], bool],
+        info: RequestInfo,
+        auth: Auth,
     ) -> None:
         try:
             response = None
             if self.has_policy and not info.is_preflight:
                 response = await self._policy(scope, receive, auth, info)
             if response is not None:
-                await response(scope, receive, sender)
+                await response(scope, receive, send)
                 return
-            await self.app(scope, receive, sender)
+            await self.app(scope, receive, send)
         except PROTECT_FAILURES as exc:
-            if sender.started:
+            if started():
                 raise
-            await _refuse(self.guard, cast(AuthGuardError, exc), info, scope, sender)
+            await _refuse(self.guard, cast(AuthGuardError, exc), info, scope, send)
 
     async def _policy(
         self, scope: Scope, receive: Receive, auth: Auth, info: RequestInfo
@@ -197,8 +232,8 @@ def auth_from_scope(scope: MutableMapping[str, Any]) -> Auth:
 
 
 def _connection(args: tuple[Any, ...], kwargs: dict[str, Any]) -> HTTPConnection:
-    if args and isinstance(args[0], HTTPConnection):  # function endpoints: (request,)
-        return args[0]
+    if args and (type(args[0]) is Request or isinstance(args[0], HTTPConnection)):
+        return args[0]  # function endpoints: (request,); ``type`` first skips the ABC check
     for value in (*args, *kwargs.values()):
         if isinstance(value, HTTPConnection):
             return value
