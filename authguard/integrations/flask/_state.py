@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, Request, current_app, g, request
 
+from authguard.claims import SessionClaims
 from authguard.exceptions import ConfigurationError
 from authguard.guard import Guard, RequestState
 from authguard.integrations.flask._glue import build_request_info
@@ -52,20 +53,72 @@ class AppState:
     handler: Handler | None
     public_routes: RouteMatcher | None
     skip: RouteMatcher | None
+    #: whether a repeated Bearer token may take ``Guard.express`` (no handler, no skip: a
+    #: signed-in request passes public_routes' policy untouched).
+    express: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "express", self.handler is None and self.skip is None)
 
 
-@dataclass(slots=True)
 class RequestAuth:
-    """``g._authguard``: one request's ``RequestInfo`` and ``RequestState``.
+    """``g._authguard``: one request's ``Auth``, ``RequestInfo`` and ``RequestState``.
 
     ``request`` pins the Werkzeug request it belongs to, so a ``g`` shared by several requests
-    (an app context pushed by hand) never hands one request's identity to another.
+    (an app context pushed by hand) never hands one request's identity to another. After an
+    express hit (``Guard.express``) the ``RequestInfo`` and the ``RequestState`` are built on
+    first use only: the common request needs neither.
     """
 
-    request: object
-    info: RequestInfo
-    state: RequestState
-    headers_applied: bool = False
+    __slots__ = (
+        "_app", "_info", "_state", "auth", "express", "headers_applied", "preflight", "request",
+    )  # fmt: skip
+
+    def __init__(self, request: Request, info: RequestInfo | None, state: RequestState) -> None:
+        self.request = request
+        self._app: Flask | None = None
+        self._info = info
+        self._state: RequestState | None = state
+        self.auth: Auth = state.auth
+        self.preflight = info is not None and info.is_preflight
+        self.express = False
+        self.headers_applied = False
+
+    @classmethod
+    def from_express(
+        cls, request: Request, app: Flask, guard: Guard, session: SessionClaims
+    ) -> RequestAuth:
+        """The state of an express hit (never a preflight: OPTIONS takes the full path)."""
+        ctx = cls.__new__(cls)
+        ctx.request = request
+        ctx._app = app
+        ctx._info = None
+        ctx._state = None
+        ctx.auth = guard.express_auth(session, ctx.describe)
+        ctx.preflight = False
+        ctx.express = True
+        ctx.headers_applied = True  # an express hit has no headers of its own to add
+        return ctx
+
+    def describe(self) -> RequestInfo:
+        """The request's ``RequestInfo`` (``info``), built now if it was not yet."""
+        info = self._info
+        if info is None:
+            info = self._info = build_request_info(self.request, cast(Flask, self._app))
+        return info
+
+    @property
+    def info(self) -> RequestInfo:
+        return self.describe()
+
+    @property
+    def state(self) -> RequestState:
+        """What ``Guard.authenticate`` answered (for an express hit: what it would answer)."""
+        state = self._state
+        if state is None:
+            auth = self.auth  # Guard._signed_in's answer for this session (never debug here)
+            state = self._state = RequestState("signed-in", None, None, auth.token, auth, ())
+        return state
 
 
 def app_state(app: Flask | None = None) -> AppState:
@@ -107,11 +160,21 @@ def current_request_info() -> RequestInfo:
 def request_auth(state: AppState) -> RequestAuth | None:
     """Authenticate the current request once (cached in ``g._authguard``); None when skipped."""
     real_g = _g()
-    real_request = _current_request()
+    real_request: Request = _current_request()  # type: ignore[assignment]
     ctx: RequestAuth | None = real_g.get("_authguard")
     if ctx is not None and ctx.request is real_request:
         return ctx
-    info = build_request_info(cast(Request, real_request), state.app)
+    if state.express and real_request.method != "OPTIONS":
+        # exactly the value the full path reads (WSGIHeaders: a str under HTTP_AUTHORIZATION;
+        # WSGI servers join repeated headers there)
+        authorization = real_request.environ.get("HTTP_AUTHORIZATION")
+        if type(authorization) is str:
+            session = state.guard.express(authorization)
+            if session is not None:
+                ctx = RequestAuth.from_express(real_request, state.app, state.guard, session)
+                real_g._authguard = ctx
+                return ctx
+    info = build_request_info(real_request, state.app)
     if state.skip is not None and state.skip(info):
         return None
     ctx = RequestAuth(real_request, info, state.guard.authenticate(info))
@@ -127,7 +190,7 @@ def require_auth() -> Auth:
             f"{request.path!r} is excluded by AuthGuard(skip=...), so it is not authenticated; "
             "remove it from skip to use current_auth or protect there"
         )
-    return ctx.state.auth
+    return ctx.auth
 
 
 def view_is_public() -> bool:

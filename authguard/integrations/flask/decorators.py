@@ -44,10 +44,10 @@ def _protect(*args: Any, **kwargs: Any) -> Any:
         def wrapper(*a: Any, **kw: Any) -> Any:
             ctx = authenticated_request()  # set by before_request: one lookup, not three
             if ctx is None:
-                auth, info = require_auth(), current_request_info()
+                auth, preflight = require_auth(), current_request_info().is_preflight
             else:
-                auth, info = ctx.state.auth, ctx.info
-            if not info.is_preflight:
+                auth, preflight = ctx.auth, ctx.preflight
+            if not preflight:
                 spec.enforce(auth)
             if is_async:
                 return current_app.ensure_sync(func)(*a, **kw)

@@ -157,10 +157,12 @@ def _before_request() -> ResponseReturnValue | None:
     ctx = request_auth(state)
     if ctx is None:  # skip matched
         return None
+    if ctx.express:
+        return None  # an express hit: signed in, so no handler/public_routes policy refuses it
     if ctx.state.status == "handshake":
         ctx.headers_applied = True
         return render_decision(state.guard.handshake_decision(ctx.state), current_app)
-    if ctx.info.is_preflight:
+    if ctx.preflight:
         return None  # a CORS preflight carries no credentials (SPEC §6)
     return _policy(state, ctx)
 
@@ -171,11 +173,11 @@ def _policy(state: AppState, ctx: RequestAuth) -> ResponseReturnValue | None:
     public = view_is_public() or _matches(state.public_routes, ctx)
     if state.handler is None:
         if state.public_routes is not None and not public:
-            ctx.state.auth.protect()
+            ctx.auth.protect()
         return None
     if public:
         return None
-    result = current_app.ensure_sync(state.handler)(ctx.state.auth, request)
+    result = current_app.ensure_sync(state.handler)(ctx.auth, request)
     return result  # type: ignore[no-any-return]
 
 
@@ -214,4 +216,4 @@ def _template_context() -> dict[str, Any]:
         ctx = request_auth(app_state())
     except ConfigurationError:
         return {}
-    return {"auth": ctx.state.auth if ctx is not None else Auth.signed_out(None)}
+    return {"auth": ctx.auth if ctx is not None else Auth.signed_out(None)}
