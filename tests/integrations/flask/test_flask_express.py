@@ -110,7 +110,7 @@ def test_express_answers_are_the_spec_answers(
 ) -> None:
     # The pairs above are equal; this pins what they are equal to (SPEC §6).
     client = build_app().test_client()
-    _, (got, headers, body) = twice(client, path, Authorization=f"Bearer {mint()}", Accept=accept)
+    _, (got, headers, _body) = twice(client, path, Authorization=f"Bearer {mint()}", Accept=accept)
     assert hits[-1] is True
     assert got == status
     assert ("Vary", "Authorization, Cookie") in headers
@@ -132,7 +132,8 @@ def test_express_state_matches_the_full_path(hits: list[bool]) -> None:
         assert client.get("/plain", headers={"Authorization": f"Bearer {tok}"}).status_code == 200
         ctx = seen["state"]
         states.append((ctx.state.status, ctx.state.token, ctx.state.headers, ctx.info.path))
-        assert ctx.auth is ctx.state.auth and ctx.auth.user_id == "user_admin"
+        assert ctx.auth is ctx.state.auth
+        assert ctx.auth.user_id == "user_admin"
     assert hits == [False, True]
     assert states[0] == states[1] == ("signed-in", tok, (), "/plain")
 
@@ -181,5 +182,6 @@ def test_other_forms_of_a_cached_token_take_the_full_path(
     tok = admin_token()
     answer(client, "/admin", Authorization=f"Bearer {tok}")  # caches the token
     first, second = twice(client, "/admin", Authorization=authorization.format(t=tok))
-    assert hits[0] is False and True not in hits[1:]
+    assert hits[0] is False
+    assert True not in hits[1:]
     assert second == first
