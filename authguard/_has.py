@@ -47,14 +47,6 @@ def normal_role(role: object) -> str | None:
     return None if asked == "org:" else asked
 
 
-def holds_normal_role(session: SessionClaims, asked: str) -> bool:
-    """``check_role(session, role)`` for ``asked = normal_role(role)`` (not None)."""
-    org_role = session.org_role
-    if not session.org_id or not org_role:
-        return False
-    return org_role == asked or _norm_org(org_role) == asked
-
-
 def check_role(session: SessionClaims, role: object) -> bool:
     """The active organization's role equals ``role`` (``admin`` ≡ ``org:admin``), byte-exact."""
     if not _valid_arg(role) or not session.org_id or not session.org_role:

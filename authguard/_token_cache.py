@@ -21,13 +21,16 @@ __all__ = ["TokenCache"]
 class TokenCache:
     """A bounded token → ``SessionClaims`` map whose entries expire at the token's ``exp``."""
 
-    __slots__ = ("_data", "_lock", "_timer", "maxsize")
+    __slots__ = ("_data", "_lock", "_timer", "maxsize", "peek")
 
     def __init__(self, maxsize: int, timer: Callable[[], float]) -> None:
         self.maxsize = maxsize  # 0 or less: nothing is ever cached
         self._timer = timer
         self._data: dict[str, SessionClaims] = {}
         self._lock = threading.Lock()
+        #: ``peek(token)``: the entry as stored, expired or not (the caller checks ``exp``).
+        #: The dict's own ``get``: no Python frame on the express lane.
+        self.peek: Callable[[str], SessionClaims | None] = self._data.get
 
     def __len__(self) -> int:
         return len(self._data)
@@ -41,10 +44,6 @@ class TokenCache:
             if self._data.get(token) is session:
                 del self._data[token]
         return None
-
-    def peek(self, token: str) -> SessionClaims | None:
-        """The entry for ``token`` as stored, expired or not (the caller checks ``exp``)."""
-        return self._data.get(token)
 
     def __setitem__(self, token: str, session: SessionClaims) -> None:
         if self.maxsize < 1:

@@ -13,7 +13,7 @@ from authguard._has import (
     check_reverification,
     check_role,
     evaluate_has,
-    holds_normal_role,
+    normal_role,
     reverification_metadata,
 )
 from authguard.claims import SessionClaims
@@ -229,7 +229,10 @@ class Auth:
         session = self._session
         if session is None or self._status == "pending" or not session.user_id:
             return False
-        return holds_normal_role(session, asked)
+        org_role = session.org_role
+        if not session.org_id or not org_role:
+            return False
+        return org_role == asked or normal_role(org_role) == asked
 
     def _has_asked(self, role: object, permission: object, feature: object, plan: object) -> bool:
         session = self._session

@@ -70,6 +70,7 @@ class Guard(CookieFlow):
         self._skew = self.settings.clock_skew
         self._cache = TokenCache(token_cache_size, clock)
         self._express_ok = not self.settings.debug  # debug adds per-request state headers
+        self._peek = self._cache.peek
 
     # -- the express lane -----------------------------------------------------------
 
@@ -84,7 +85,7 @@ class Guard(CookieFlow):
         """
         if not (self._express_ok and authorization.startswith("Bearer ")):
             return None
-        session = self._cache.peek(authorization[7:])
+        session = self._peek(authorization[7:])
         if session is None or session.session_status == "pending":
             return None
         now = self.clock()

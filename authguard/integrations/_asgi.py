@@ -5,6 +5,7 @@ a response. No policy lives here; ``starlette.py`` decides."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from starlette.requests import HTTPConnection
 from starlette.types import Message, Scope, Send
@@ -16,6 +17,9 @@ from authguard.settings import Settings
 
 #: scope key holding the connection's ``RequestInfo`` (built once per request).
 INFO_KEY = "authguard.info"
+
+_VARY = (b"vary", add_vary(None).encode())
+_NO_EXTRA: list[tuple[bytes, bytes]] = []  # never mutated
 
 
 def route_path(scope: Scope) -> str:
@@ -49,21 +53,26 @@ def request_info(scope: Scope) -> RequestInfo:
     return RequestInfo.lazy(method, route_path(scope), headers, None, _url_resolver(scope))
 
 
-class LazyInfo:
+class LazyInfo(dict[str, Any]):
     """A connection's ``RequestInfo``, described on first use from a snapshot of the scope as
-    the middleware saw it (the router and later middleware mutate the scope)."""
+    the middleware saw it (the router and later middleware mutate the scope). The snapshot is
+    the object itself, made by ``lazy_info``: a ``dict`` copy (in C) with the header list
+    frozen."""
 
-    __slots__ = ("info", "snapshot")
-
-    def __init__(self, scope: Scope) -> None:
-        self.snapshot = {**scope, "headers": tuple(scope["headers"])}
-        self.info: RequestInfo | None = None
+    __slots__ = ("info",)
 
     def __call__(self) -> RequestInfo:
-        info = self.info
+        info: RequestInfo | None = getattr(self, "info", None)
         if info is None:
-            info = self.info = request_info(self.snapshot)
+            info = self.info = request_info(self)
         return info
+
+
+def lazy_info(scope: Scope) -> LazyInfo:
+    """Snapshot ``scope`` now; its ``RequestInfo`` is described when first asked for."""
+    lazy = LazyInfo(scope)
+    lazy["headers"] = tuple(scope["headers"])
+    return lazy
 
 
 def scope_info(scope: Scope) -> RequestInfo:
@@ -115,19 +124,23 @@ def sender(
         nonlocal started
         started = True
         if vary and message["type"] == "http.response.start":
-            headers = message.get("headers") or ()
-            for key, _ in headers:
-                if len(key) == 4 and key.lower() == b"vary":
-                    message = _merged_vary(message, list(headers), raw)
-                    break
-            else:
-                message = {**message, "headers": [*headers, _VARY, *raw]}
+            message = with_vary(message, raw)
         await send(message)
 
     def has_started() -> bool:
         return started
 
     return wrapped, has_started
+
+
+def with_vary(message: Message, extra: list[tuple[bytes, bytes]] = _NO_EXTRA) -> Message:
+    """A copy of the ``http.response.start`` message with ``Vary`` merged and ``extra``
+    appended (the app's message and header list are left as they were)."""
+    headers = message.get("headers") or ()
+    for key, _ in headers:
+        if len(key) == 4 and key.lower() == b"vary":
+            return _merged_vary(message, list(headers), extra)
+    return {**message, "headers": [*headers, _VARY, *extra]}
 
 
 def _merged_vary(
@@ -142,9 +155,6 @@ def _merged_vary(
             headers.append((k, v))
     vary = add_vary(", ".join(varies) or None).encode()
     return {**message, "headers": [*headers, (b"vary", vary), *extra]}
-
-
-_VARY = (b"vary", add_vary(None).encode())
 
 
 async def send_decision(decision: Decision, send: Send) -> None:

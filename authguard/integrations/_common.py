@@ -75,7 +75,7 @@ class ProtectSpec:
     #: built once here instead of unpacking a dict on every request.
     _positional: tuple[Any, ...] | None = field(init=False, repr=False, compare=False)
     #: for ``protect(role=...)`` alone: the role as ``has()`` compares it (``org:`` prefixed).
-    _role: str | None = field(init=False, repr=False, compare=False)
+    fast_role: str | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         unknown = set(self.kwargs) - _PROTECT_KEYS
@@ -89,11 +89,11 @@ class ProtectSpec:
         object.__setattr__(self, "_positional", positional)
         role = self.kwargs.get("role")
         only_role = set(self.kwargs) == {"role"} and isinstance(role, str)
-        object.__setattr__(self, "_role", normal_role(role) if only_role else None)
+        object.__setattr__(self, "fast_role", normal_role(role) if only_role else None)
 
     def enforce(self, auth: Auth) -> Auth:
         """Raise one of ``PROTECT_FAILURES`` unless ``auth`` passes."""
-        role = self._role
+        role = self.fast_role
         if role is not None and auth._holds_role(role):
             return auth  # the common case, decided without Auth.protect's generality
         positional = self._positional

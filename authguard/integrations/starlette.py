@@ -22,21 +22,21 @@ from typing import Any, TypeVar, cast
 from starlette.authentication import BaseUser
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from authguard.auth import Auth, AuthContext
-from authguard.claims import SessionClaims
 from authguard.exceptions import AuthGuardError, ConfigurationError
 from authguard.guard import Guard, RequestState
 from authguard.integrations._asgi import (
     INFO_KEY,
-    LazyInfo,
+    lazy_info,
     request_info,
     scope_info,
     send_decision,
     sender,
     single_header,
     websocket_origin_ok,
+    with_vary,
 )
 from authguard.integrations._common import (
     PROTECT_FAILURES,
@@ -117,13 +117,38 @@ class AuthGuardMiddleware:
         self.express = handler is None and self.skip is None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        kind = scope["type"]
-        if kind == "http" and self.express:
+        if scope["type"] == "http" and self.express:
             authorization = single_header(scope["headers"], b"authorization")
             session = None if authorization is None else self.guard.express(authorization)
             if session is not None:
-                await self._express(scope, receive, send, session)
+                # The express lane (a repeated Bearer token), inline: it is most requests.
+                lazy = scope[INFO_KEY] = lazy_info(scope)
+                guard = self.guard
+                auth = Auth(session, None, None, session.session_status, (guard.navigator, lazy))
+                scope[GUARD_KEY] = guard
+                scope["auth"] = auth
+                scope["user"] = AuthGuardUser(auth)
+                started = False
+
+                async def vary_send(message: Message) -> None:
+                    nonlocal started
+                    if message["type"] == "http.response.start":
+                        started = True
+                        message = with_vary(message)
+                    await send(message)
+
+                try:
+                    await self.app(scope, receive, vary_send)
+                except PROTECT_FAILURES as exc:
+                    if started:
+                        raise
+                    error = cast(AuthGuardError, exc)
+                    await _refuse(guard, error, lazy(), scope, vary_send)
                 return
+        await self._full(scope, receive, send)
+
+    async def _full(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
         if kind != "http" and kind != "websocket":
             await self.app(scope, receive, send)
             return
@@ -144,23 +169,6 @@ class AuthGuardMiddleware:
         scope["user"] = AuthGuardUser(state.auth)
         wrapped, started = sender(send, state.headers if kind == "http" else None)
         await self._dispatch(scope, receive, wrapped, started, info, state.auth)
-
-    async def _express(
-        self, scope: Scope, receive: Receive, send: Send, session: SessionClaims
-    ) -> None:
-        """A repeated Bearer token (``Guard.express``): the same outcome as the full path."""
-        lazy = scope[INFO_KEY] = LazyInfo(scope)
-        auth = self.guard.express_auth(session, lazy)
-        scope[GUARD_KEY] = self.guard
-        scope["auth"] = auth
-        scope["user"] = AuthGuardUser(auth)
-        wrapped, started = sender(send, ())
-        try:
-            await self.app(scope, receive, wrapped)
-        except PROTECT_FAILURES as exc:
-            if started():
-                raise
-            await _refuse(self.guard, cast(AuthGuardError, exc), lazy(), scope, wrapped)
 
     def _websocket_state(self, info: RequestInfo, state: RequestState) -> RequestState:
         if websocket_origin_ok(info, self.guard.settings):
@@ -253,19 +261,31 @@ def _check(spec: ProtectSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
     spec.enforce(auth)
 
 
+def _holds(args: tuple[Any, ...], role: str | None) -> bool:
+    """``protect(role=...)`` on a function endpoint whose Auth holds the role: it passes
+    whatever ``_check`` would look at (a preflight passes too), so nothing else is read."""
+    if role is None or not args or type(args[0]) is not Request:
+        return False
+    auth = args[0].scope.get("auth")
+    return type(auth) is Auth and auth._holds_role(role)
+
+
 def _decorate(func: F, spec: ProtectSpec) -> F:
+    role = spec.fast_role
     if _is_async_callable(func):
 
         @functools.wraps(func)
         async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-            _check(spec, args, kwargs)
+            if not _holds(args, role):
+                _check(spec, args, kwargs)
             return await func(*args, **kwargs)
 
         return cast(F, async_wrapper)
 
     @functools.wraps(func)
     def sync_wrapper(*args: Any, **kwargs: Any) -> Any:
-        _check(spec, args, kwargs)
+        if not _holds(args, role):
+            _check(spec, args, kwargs)
         return func(*args, **kwargs)
 
     return cast(F, sync_wrapper)
