@@ -54,6 +54,9 @@ class Runtime:
     skip: RouteMatcher | None
     user_factory: Callable[[Auth], Any] | None
     user_factory_is_async: bool
+    #: ``Guard.express`` may answer a repeated Bearer token: no handler and no skip (a signed-in
+    #: request passes PUBLIC_ROUTES' "protect everything else" untouched).
+    express: bool = False
 
 
 def raw_config() -> Mapping[str, Any]:
@@ -106,14 +109,16 @@ def _build() -> Runtime:
     raw = raw_config()
     handler = load_callable(raw, "HANDLER")
     user_factory = load_callable(raw, "USER")
+    skip = build_matcher(raw.get("SKIP"))
     return Runtime(
         guard=Guard(build_settings(raw)),
         handler=handler,
         handler_is_async=is_async_callable(handler),
         public_routes=build_matcher(raw.get("PUBLIC_ROUTES")),
-        skip=build_matcher(raw.get("SKIP")),
+        skip=skip,
         user_factory=user_factory,
         user_factory_is_async=is_async_callable(user_factory),
+        express=handler is None and skip is None,
     )
 
 

@@ -100,7 +100,7 @@ def _find_request(args: tuple[Any, ...]) -> HttpRequest:
 def enforce(request: HttpRequest, spec: ProtectSpec, auth: Auth) -> Any:
     """Apply ``spec``; returns None when it passes, else the refusal response (or raises)."""
     # process_view already enforced this very spec (the usual case for the wrapper's call).
-    if request.__dict__.get(_ENFORCED_ATTR) is spec or request_info(request).is_preflight:
+    if request.__dict__.get(_ENFORCED_ATTR) is spec or _is_preflight(request):
         return None
     try:
         spec.enforce(auth)
@@ -110,14 +110,22 @@ def enforce(request: HttpRequest, spec: ProtectSpec, auth: Auth) -> Any:
     return None
 
 
+def _is_preflight(request: HttpRequest) -> bool:
+    # RequestInfo's method is request.method: only an OPTIONS request needs it described
+    return request.method == "OPTIONS" and request_info(request).is_preflight
+
+
 def _decorate(view: V, spec: ProtectSpec) -> V:
     if iscoroutinefunction(view):
 
         @functools.wraps(view)
         async def async_view(*args: Any, **kwargs: Any) -> Any:
             request = _find_request(args)
-            refused = enforce(request, spec, await aget_auth(request))
-            return refused if refused is not None else await view(*args, **kwargs)
+            if request.__dict__.get(_ENFORCED_ATTR) is not spec:  # else process_view did
+                refused = enforce(request, spec, await aget_auth(request))
+                if refused is not None:
+                    return refused
+            return await view(*args, **kwargs)
 
         wrapper: Any = async_view
     else:
@@ -125,8 +133,11 @@ def _decorate(view: V, spec: ProtectSpec) -> V:
         @functools.wraps(view)
         def sync_view(*args: Any, **kwargs: Any) -> Any:
             request = _find_request(args)
-            refused = enforce(request, spec, get_auth(request))
-            return refused if refused is not None else view(*args, **kwargs)
+            if request.__dict__.get(_ENFORCED_ATTR) is not spec:  # else process_view did
+                refused = enforce(request, spec, get_auth(request))
+                if refused is not None:
+                    return refused
+            return view(*args, **kwargs)
 
         wrapper = sync_view
     setattr(wrapper, POLICY_ATTR, spec)

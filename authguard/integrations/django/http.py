@@ -10,11 +10,11 @@ import functools
 import logging
 from collections.abc import Iterable
 from http.cookies import CookieError, Morsel
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import DisallowedHost, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http.response import HttpResponseBase, ResponseHeaders
 from django.utils.cache import patch_vary_headers
 
 from authguard.decisions import Decision
@@ -44,6 +44,21 @@ REFUSAL_ATTR = "_authguard_refusal"
 _VARY = ("Authorization", "Cookie")
 _VARY_VALUE = ", ".join(_VARY)
 _BODY_HEADERS = frozenset({"content-type", "content-length"})
+
+
+def _plain_store_layout() -> bool:
+    """Whether ``ResponseHeaders`` keeps ``{lower-case name: (name, value)}`` in ``_store``
+    (Django 3.2+), checked once: then a missing ``Vary`` is written there directly, the
+    constant already validated, instead of through ``has_header`` and ``__setitem__``."""
+    try:
+        probe = ResponseHeaders({"Vary": _VARY_VALUE})
+        return bool(cast(Any, probe)._store == {"vary": ("Vary", _VARY_VALUE)})
+    except Exception:  # any other layout: the public way
+        return False
+
+
+_PLAIN_STORE = _plain_store_layout()
+_VARY_ENTRY = ("Vary", _VARY_VALUE)
 
 
 def _url(request: HttpRequest) -> tuple[str, bool]:
@@ -136,7 +151,11 @@ def finish_response(
     request: HttpRequest, response: HttpResponseBase, state: RequestState | None
 ) -> HttpResponseBase:
     """Add ``Vary``, a refusal's headers (``no-store``) and the state's extra headers."""
-    if response.has_header("Vary"):
+    headers = response.headers
+    store = cast(Any, headers)._store if _PLAIN_STORE and type(headers) is ResponseHeaders else None
+    if store is not None and "vary" not in store:
+        store["vary"] = _VARY_ENTRY  # what patch_vary_headers writes then
+    elif response.has_header("Vary"):
         patch_vary_headers(response, _VARY)
     else:
         response.headers["Vary"] = _VARY_VALUE  # what patch_vary_headers writes then

@@ -13,6 +13,7 @@ without a handler protects every other route unless the resolved view is ``@publ
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
@@ -67,6 +68,8 @@ class AuthGuardMiddleware:
         if self.is_async:
             return self.__acall__(request)
         runtime = get_runtime()
+        if runtime.express and _express(request, runtime):
+            return finish_response(request, self.get_response(request), None)
         if _skipped(runtime, request):
             return self.get_response(request)
         info = request_info(request)
@@ -98,6 +101,8 @@ class AuthGuardMiddleware:
     async def __acall__(self, request: HttpRequest) -> Any:
         runtime = get_runtime()
         get_response = cast(Callable[[HttpRequest], Awaitable[Any]], self.get_response)
+        if runtime.express and _express(request, runtime):
+            return finish_response(request, await get_response(request), None)
         if _skipped(runtime, request):
             return await get_response(request)
         info = request_info(request)
@@ -149,6 +154,26 @@ class AuthGuardMiddleware:
 
 
 # -- shared, no I/O ---------------------------------------------------------------------
+
+
+def _express(request: HttpRequest, runtime: Runtime) -> bool:
+    """The express lane (``Guard.express``): a repeated Bearer token gets the ``Auth`` the full
+    path would give, without describing the request unless a redirect or refusal needs it.
+
+    Only when ``runtime.express``: then a signed-in request is never answered by the middleware
+    itself (no handler, no skip; PUBLIC_ROUTES only refuses signed-out requests, no handshake)
+    and its state carries no headers (``express`` declines in debug mode).
+    """
+    # exactly what the full path's RequestInfo.headers (WSGIHeaders over META) would return
+    authorization = request.META.get("HTTP_AUTHORIZATION")
+    if type(authorization) is not str:
+        return False
+    guard = runtime.guard
+    session = guard.express(authorization)
+    if session is None:
+        return False
+    _attach(request, runtime, guard.express_auth(session, functools.partial(request_info, request)))
+    return True
 
 
 def _admit(

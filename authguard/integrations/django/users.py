@@ -7,11 +7,11 @@ Never None, always lazy: the session user (``AuthenticationMiddleware``) is only
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, empty
 
 from authguard.auth import Auth
 from authguard.integrations.django.conf import Runtime
@@ -155,9 +155,26 @@ class _LazyUser:
 _UNSET: Any = object()
 
 
+if TYPE_CHECKING:
+    _LazyBase = SimpleLazyObject[Any]
+else:
+    _LazyBase = SimpleLazyObject  # not subscriptable at runtime
+
+
+class _UserProxy(_LazyBase):
+    """``SimpleLazyObject`` in every respect but construction, which writes its two fields
+    straight into the instance dict: the inherited ``__init__`` goes through ``LazyObject``'s
+    Python-level ``__getattribute__``/``__setattr__`` and costs three times as much."""
+
+    def __init__(self, func: Callable[[], Any]) -> None:
+        fields = object.__getattribute__(self, "__dict__")
+        fields["_setupfunc"] = func
+        fields["_wrapped"] = empty
+
+
 def attach_user(request: HttpRequest, runtime: Runtime, auth: Auth) -> None:
     """Set a lazy ``request.user`` and ``request.auser()`` for this request's ``Auth``."""
     state = request.__dict__
     lazy = _LazyUser(runtime, auth, state.get("user"), state.get("auser"))
-    request.user = SimpleLazyObject(lazy.resolve)  # type: ignore[assignment]
+    request.user = _UserProxy(lazy.resolve)  # type: ignore[assignment]
     request.auser = lazy.aresolve
