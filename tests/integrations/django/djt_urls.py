@@ -14,6 +14,8 @@ urlpatterns = [
     path("async-admin", v.async_admin),
     path("async-signed-in", v.async_signed_in),
     path("whoami", v.whoami),
+    path("to-sign-in", v.to_sign_in),
+    path("async-to-sign-in", v.async_to_sign_in),
     path("async-whoami", v.async_whoami),
     path("cbv-admin", v.AdminView.as_view()),
     path("cbv-get-only", v.GetOnlyProtected.as_view()),

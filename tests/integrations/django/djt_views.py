@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -51,6 +51,14 @@ async def async_admin(request: HttpRequest) -> JsonResponse:
 async def async_signed_in(request: HttpRequest) -> JsonResponse:
     user = await request.auser()  # type: ignore[attr-defined]
     return _identity(request, username=user.get_username())
+
+
+def to_sign_in(request: HttpRequest) -> NoReturn:
+    request.auth.redirect_to_sign_in()  # type: ignore[attr-defined]
+
+
+async def async_to_sign_in(request: HttpRequest) -> NoReturn:
+    request.auth.redirect_to_sign_in()  # type: ignore[attr-defined]
 
 
 def whoami(request: HttpRequest) -> JsonResponse:
