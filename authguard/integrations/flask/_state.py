@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Request, current_app, g, request
 
@@ -61,6 +61,27 @@ class AppState:
         object.__setattr__(self, "express", self.handler is None and self.skip is None)
 
 
+class LazyInfo:
+    """A request's ``RequestInfo``, built on first call (the factory an express ``Auth`` gets).
+
+    Its own object, not a method of ``RequestAuth``: the ``Auth`` holding it is held by the
+    ``RequestAuth``, and a reference cycle would keep every request alive until a GC pass.
+    """
+
+    __slots__ = ("app", "info", "request")
+
+    def __init__(self, request: Request, app: Flask) -> None:
+        self.request = request
+        self.app = app
+        self.info: RequestInfo | None = None
+
+    def __call__(self) -> RequestInfo:
+        info = self.info
+        if info is None:
+            info = self.info = build_request_info(self.request, self.app)
+        return info
+
+
 class RequestAuth:
     """``g._authguard``: one request's ``Auth``, ``RequestInfo`` and ``RequestState``.
 
@@ -70,17 +91,14 @@ class RequestAuth:
     first use only: the common request needs neither.
     """
 
-    __slots__ = (
-        "_app", "_info", "_state", "auth", "express", "headers_applied", "preflight", "request",
-    )  # fmt: skip
+    __slots__ = ("_info", "_state", "auth", "express", "headers_applied", "preflight", "request")
 
-    def __init__(self, request: Request, info: RequestInfo | None, state: RequestState) -> None:
+    def __init__(self, request: Request, info: RequestInfo, state: RequestState) -> None:
         self.request = request
-        self._app: Flask | None = None
-        self._info = info
+        self._info: RequestInfo | LazyInfo = info
         self._state: RequestState | None = state
         self.auth: Auth = state.auth
-        self.preflight = info is not None and info.is_preflight
+        self.preflight = info.is_preflight
         self.express = False
         self.headers_applied = False
 
@@ -91,25 +109,19 @@ class RequestAuth:
         """The state of an express hit (never a preflight: OPTIONS takes the full path)."""
         ctx = cls.__new__(cls)
         ctx.request = request
-        ctx._app = app
-        ctx._info = None
+        ctx._info = lazy = LazyInfo(request, app)
         ctx._state = None
-        ctx.auth = guard.express_auth(session, ctx.describe)
+        ctx.auth = guard.express_auth(session, lazy)
         ctx.preflight = False
         ctx.express = True
         ctx.headers_applied = True  # an express hit has no headers of its own to add
         return ctx
 
-    def describe(self) -> RequestInfo:
-        """The request's ``RequestInfo`` (``info``), built now if it was not yet."""
-        info = self._info
-        if info is None:
-            info = self._info = build_request_info(self.request, cast(Flask, self._app))
-        return info
-
     @property
     def info(self) -> RequestInfo:
-        return self.describe()
+        """The request's ``RequestInfo`` (after an express hit: built now if not yet)."""
+        info = self._info
+        return info() if isinstance(info, LazyInfo) else info
 
     @property
     def state(self) -> RequestState:
