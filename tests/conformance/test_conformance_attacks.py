@@ -90,6 +90,16 @@ def test_attack(adapter: str, case: Case, decoded: DecodeCounter) -> None:
     if case.token in OVERSIZED:
         assert decoded.calls == 0
     assert live.probe_hits[hits_before:] == []
+    if response.header("set-cookie") is None:
+        # Again on the same app (the test client keeps no cookie here): whatever the first
+        # request cached, the second (express lane or not) answers exactly the same.
+        again = send(client, case, token)
+        assert (again.status, again.headers, again.body) == (
+            response.status,
+            response.headers,
+            response.body,
+        )
+        assert live.probe_hits[hits_before:] == []
 
 
 def test_attack_ids_are_unique() -> None:
