@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Request, current_app, g, request
 
-from authguard.claims import SessionClaims
 from authguard.exceptions import ConfigurationError
 from authguard.guard import Guard, RequestState
 from authguard.integrations.flask._glue import build_request_info
@@ -27,10 +26,13 @@ __all__ = [
     "Handler",
     "RequestAuth",
     "app_state",
+    "authenticate",
     "authenticated_request",
     "current_request_info",
     "request_auth",
     "require_auth",
+    "unproxied_g",
+    "unproxied_request",
     "view_is_public",
 ]
 
@@ -93,29 +95,23 @@ class RequestAuth:
 
     __slots__ = ("_info", "_state", "auth", "express", "headers_applied", "preflight", "request")
 
-    def __init__(self, request: Request, info: RequestInfo, state: RequestState) -> None:
+    def __init__(
+        self,
+        request: Request,
+        info: RequestInfo | LazyInfo,
+        state: RequestState | None,
+        auth: Auth,
+        preflight: bool,
+        express: bool,
+    ) -> None:
         self.request = request
-        self._info: RequestInfo | LazyInfo = info
-        self._state: RequestState | None = state
-        self.auth: Auth = state.auth
-        self.preflight = info.is_preflight
-        self.express = False
-        self.headers_applied = False
-
-    @classmethod
-    def from_express(
-        cls, request: Request, app: Flask, guard: Guard, session: SessionClaims
-    ) -> RequestAuth:
-        """The state of an express hit (never a preflight: OPTIONS takes the full path)."""
-        ctx = cls.__new__(cls)
-        ctx.request = request
-        ctx._info = lazy = LazyInfo(request, app)
-        ctx._state = None
-        ctx.auth = guard.express_auth(session, lazy)
-        ctx.preflight = False
-        ctx.express = True
-        ctx.headers_applied = True  # an express hit has no headers of its own to add
-        return ctx
+        self._info = info
+        self._state = state
+        self.auth = auth
+        self.preflight = preflight
+        #: an express hit: never a preflight (OPTIONS takes the full path), no headers to add
+        self.express = express
+        self.headers_applied = express
 
     @property
     def info(self) -> RequestInfo:
@@ -145,11 +141,11 @@ def app_state(app: Flask | None = None) -> AppState:
     return state
 
 
-def _current_request() -> object:
-    return request._get_current_object()  # type: ignore[attr-defined]
+def unproxied_request() -> Request:
+    return request._get_current_object()  # type: ignore[attr-defined,no-any-return]
 
 
-def _g() -> Any:
+def unproxied_g() -> Any:
     return g._get_current_object()
 
 
@@ -159,8 +155,8 @@ def authenticated_request() -> RequestAuth | None:
     A ``g`` shared by several requests (an app context pushed by hand) may still hold an
     earlier request's state: the pin makes it invisible to every other request.
     """
-    ctx: RequestAuth | None = _g().get("_authguard")
-    return ctx if ctx is not None and ctx.request is _current_request() else None
+    ctx: RequestAuth | None = getattr(unproxied_g(), "_authguard", None)
+    return ctx if ctx is not None and ctx.request is unproxied_request() else None
 
 
 def current_request_info() -> RequestInfo:
@@ -171,11 +167,17 @@ def current_request_info() -> RequestInfo:
 
 def request_auth(state: AppState) -> RequestAuth | None:
     """Authenticate the current request once (cached in ``g._authguard``); None when skipped."""
-    real_g = _g()
-    real_request: Request = _current_request()  # type: ignore[assignment]
+    real_g = unproxied_g()
+    real_request = unproxied_request()
     ctx: RequestAuth | None = real_g.get("_authguard")
     if ctx is not None and ctx.request is real_request:
         return ctx
+    return authenticate(state, real_g, real_request)
+
+
+def authenticate(state: AppState, real_g: Any, real_request: Request) -> RequestAuth | None:
+    """Authenticate ``real_request`` and store its state in ``real_g._authguard``; None when
+    ``skip`` matched. A repeated Bearer token takes ``Guard.express`` when allowed."""
     if state.express and real_request.method != "OPTIONS":
         # exactly the value the full path reads (WSGIHeaders: a str under HTTP_AUTHORIZATION;
         # WSGI servers join repeated headers there)
@@ -183,13 +185,15 @@ def request_auth(state: AppState) -> RequestAuth | None:
         if type(authorization) is str:
             session = state.guard.express(authorization)
             if session is not None:
-                ctx = RequestAuth.from_express(real_request, state.app, state.guard, session)
-                real_g._authguard = ctx
+                lazy = LazyInfo(real_request, state.app)
+                auth = state.guard.express_auth(session, lazy)
+                ctx = real_g._authguard = RequestAuth(real_request, lazy, None, auth, False, True)
                 return ctx
     info = build_request_info(real_request, state.app)
     if state.skip is not None and state.skip(info):
         return None
-    ctx = RequestAuth(real_request, info, state.guard.authenticate(info))
+    result = state.guard.authenticate(info)
+    ctx = RequestAuth(real_request, info, result, result.auth, info.is_preflight, False)
     real_g._authguard = ctx
     return ctx
 

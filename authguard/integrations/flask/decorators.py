@@ -12,9 +12,11 @@ from flask import current_app
 from authguard.integrations._common import ProtectDecorator, ProtectSpec
 from authguard.integrations.flask._state import (
     PUBLIC_ATTR,
-    authenticated_request,
+    RequestAuth,
     current_request_info,
     require_auth,
+    unproxied_g,
+    unproxied_request,
 )
 
 __all__ = ["PROTECT_ATTR", "protect", "public"]
@@ -39,16 +41,19 @@ def _protect(*args: Any, **kwargs: Any) -> Any:
     def decorate(func: F) -> F:
         # Only a coroutine view needs the app's ensure_sync (decided once, not per request).
         is_async = inspect.iscoroutinefunction(func)
+        enforce = spec.enforce
 
         @functools.wraps(func)
         def wrapper(*a: Any, **kw: Any) -> Any:
-            ctx = authenticated_request()  # set by before_request: one lookup, not three
-            if ctx is None:
-                auth, preflight = require_auth(), current_request_info().is_preflight
+            # g._authguard, set by before_request (inlined authenticated_request: one lookup)
+            ctx: RequestAuth | None = getattr(unproxied_g(), "_authguard", None)
+            if ctx is not None and ctx.request is unproxied_request():
+                if not ctx.preflight:
+                    enforce(ctx.auth)
             else:
-                auth, preflight = ctx.auth, ctx.preflight
-            if not preflight:
-                spec.enforce(auth)
+                auth = require_auth()  # first: it refuses a request skip excluded
+                if not current_request_info().is_preflight:
+                    enforce(auth)
             if is_async:
                 return current_app.ensure_sync(func)(*a, **kw)
             return func(*a, **kw)

@@ -22,9 +22,11 @@ from authguard.integrations.flask._state import (
     Handler,
     RequestAuth,
     app_state,
-    authenticated_request,
+    authenticate,
     current_request_info,
     request_auth,
+    unproxied_g,
+    unproxied_request,
     view_is_public,
 )
 from authguard.matchers import RouteMatcher
@@ -77,7 +79,7 @@ class AuthGuard:
                 f"AuthGuard is already initialised on app {app.name!r}; call init_app once per app"
             )
         guard = Guard(self.settings_for(app))
-        app.extensions[EXTENSION_KEY] = AppState(
+        state = app.extensions[EXTENSION_KEY] = AppState(
             extension=self,
             app=app,
             guard=guard,
@@ -85,10 +87,11 @@ class AuthGuard:
             public_routes=self._option(app, "PUBLIC_ROUTES", self._public_routes, build_matcher),
             skip=self._option(app, "SKIP", self._skip, build_matcher),
         )
-        app.before_request(_before_request)
+        before_request, after_request = _hooks(state)
+        app.before_request(before_request)
         # No teardown hook: the state pins its request, so a g that outlives the request
         # (an app context pushed by hand) never shows it to another one.
-        app.after_request(_after_request)
+        app.after_request(after_request)
         for failure in PROTECT_FAILURES:
             app.register_error_handler(failure, _on_failure)
         app.context_processor(_template_context)
@@ -149,16 +152,44 @@ def _load_handler(value: Any) -> Handler | None:
     return handler  # type: ignore[no-any-return]
 
 
-# -- request hooks (module functions: they find their state through current_app) ---------
+# -- request hooks (closures over the app's state: no app lookup per request) -------------
+
+BeforeHook = Callable[[], ResponseReturnValue | None]
+AfterHook = Callable[[Response], Response]
 
 
-def _before_request() -> ResponseReturnValue | None:
-    state = app_state()
-    ctx = request_auth(state)
-    if ctx is None:  # skip matched
-        return None
-    if ctx.express:
-        return None  # an express hit: signed in, so no handler/public_routes policy refuses it
+def _hooks(state: AppState) -> tuple[BeforeHook, AfterHook]:
+    def before_request() -> ResponseReturnValue | None:
+        real_g = unproxied_g()
+        real_request = unproxied_request()
+        ctx: RequestAuth | None = real_g.get("_authguard")
+        if ctx is None or ctx.request is not real_request:
+            ctx = authenticate(state, real_g, real_request)
+            if ctx is None:  # skip matched
+                return None
+        if ctx.express:
+            return None  # signed in, and no handler: no policy refuses it (see AppState)
+        return _checked(state, ctx)
+
+    def after_request(response: Response) -> Response:
+        ctx: RequestAuth | None = getattr(unproxied_g(), "_authguard", None)
+        if ctx is None or ctx.request is not unproxied_request():
+            return response
+        headers = response.headers
+        existing = headers.getlist("Vary")
+        if existing:
+            headers["Vary"] = add_vary(", ".join(existing))
+        else:
+            headers.add("Vary", VARY_VALUE)  # nothing to replace: append, no second scan
+        if not ctx.headers_applied:
+            ctx.headers_applied = True
+            apply_headers(response, ctx.state.headers)
+        return response
+
+    return before_request, after_request
+
+
+def _checked(state: AppState, ctx: RequestAuth) -> ResponseReturnValue | None:
     if ctx.state.status == "handshake":
         ctx.headers_applied = True
         return render_decision(state.guard.handshake_decision(ctx.state), current_app)
@@ -183,22 +214,6 @@ def _policy(state: AppState, ctx: RequestAuth) -> ResponseReturnValue | None:
 
 def _matches(matcher: RouteMatcher | None, ctx: RequestAuth) -> bool:
     return matcher is not None and matcher(ctx.info)
-
-
-def _after_request(response: Response) -> Response:
-    ctx = authenticated_request()
-    if ctx is None:
-        return response
-    headers = response.headers
-    existing = headers.getlist("Vary")
-    if existing:
-        headers["Vary"] = add_vary(", ".join(existing))
-    else:
-        headers.add("Vary", VARY_VALUE)  # nothing to replace: append, no second scan
-    if not ctx.headers_applied:
-        ctx.headers_applied = True
-        apply_headers(response, ctx.state.headers)
-    return response
 
 
 def _on_failure(error: AuthGuardError) -> ResponseReturnValue:
