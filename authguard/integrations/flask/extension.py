@@ -176,9 +176,10 @@ def _hooks(state: AppState) -> tuple[BeforeHook, AfterHook]:
         if ctx is None or ctx.request is not unproxied_request():
             return response
         headers = response.headers
-        existing = headers.getlist("Vary")
-        if existing:
-            headers["Vary"] = add_vary(", ".join(existing))
+        for name, _ in headers:  # lengths first: most names are never lower-cased
+            if len(name) == 4 and name.lower() == "vary":
+                headers["Vary"] = add_vary(", ".join(headers.getlist("Vary")))
+                break
         else:
             headers.add("Vary", VARY_VALUE)  # nothing to replace: append, no second scan
         if not ctx.headers_applied:
