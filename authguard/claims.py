@@ -6,10 +6,10 @@ OWNER: core-tokens helper. ``SessionClaims`` is the shared contract; keep its fi
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,23 +42,79 @@ def normalize_claims(payload: Mapping[str, Any], token: str) -> SessionClaims:
     features = _items(payload.get("fea"))
     org = _org_v2(payload, features) if payload.get("v") == 2 else _org_v1(payload)
     exp, nbf = payload.get("exp"), payload.get("nbf")
-    return SessionClaims(
-        user_id=_str(payload.get("sub")) or "",
-        session_id=_str(payload.get("sid")) or "",
-        session_status=_str(payload.get("sts")),
-        org_id=org.id,
-        org_role=org.role,
-        org_slug=org.slug,
-        org_permissions=org.permissions,
-        features=features,
-        plans=_items(payload.get("pla")),
-        factor_verification_age=_fva(payload.get("fva")),
-        actor=MappingProxyType(dict(act)) if isinstance(act := payload.get("act"), dict) else None,
-        claims=MappingProxyType(dict(payload)),
-        token=token,
-        expires_at=-math.inf if (expires := _seconds(exp)) is None else expires,
-        not_before=_seconds(nbf),
+    act = payload.get("act")
+    return _session(
+        _str(payload.get("sub")) or "",
+        _str(payload.get("sid")) or "",
+        _str(payload.get("sts")),
+        org,
+        features,
+        _items(payload.get("pla")),
+        _fva(payload.get("fva")),
+        MappingProxyType(dict(act)) if isinstance(act, dict) else None,
+        MappingProxyType(dict(payload)),
+        token,
+        -math.inf if (expires := _seconds(exp)) is None else expires,
+        _seconds(nbf),
     )
+
+
+def _session(
+    user_id: str,
+    session_id: str,
+    status: str | None,
+    org: _Org,
+    features: tuple[str, ...],
+    plans: tuple[str, ...],
+    fva: tuple[int, int] | None,
+    actor: Mapping[str, Any] | None,
+    claims: Mapping[str, Any],
+    token: str,
+    expires_at: float,
+    not_before: float | None,
+) -> SessionClaims:
+    """``SessionClaims(...)`` with these values, built through the slots' own setters: the
+    frozen dataclass ``__init__`` sets each of its 15 fields by name, a third of the cold
+    path's claim handling (``tests/core/test_claims_normalize.py`` checks both agree)."""
+    session = _NEW(SessionClaims)
+    _SET_USER_ID(session, user_id)
+    _SET_SESSION_ID(session, session_id)
+    _SET_SESSION_STATUS(session, status)
+    _SET_ORG_ID(session, org.id)
+    _SET_ORG_ROLE(session, org.role)
+    _SET_ORG_SLUG(session, org.slug)
+    _SET_ORG_PERMISSIONS(session, org.permissions)
+    _SET_FEATURES(session, features)
+    _SET_PLANS(session, plans)
+    _SET_FACTOR_VERIFICATION_AGE(session, fva)
+    _SET_ACTOR(session, actor)
+    _SET_CLAIMS(session, claims)
+    _SET_TOKEN(session, token)
+    _SET_EXPIRES_AT(session, expires_at)
+    _SET_NOT_BEFORE(session, not_before)
+    return session
+
+
+def _setter(name: str) -> Callable[[SessionClaims, Any], None]:
+    return cast(Callable[[SessionClaims, Any], None], SessionClaims.__dict__[name].__set__)
+
+
+_SET_USER_ID = _setter("user_id")
+_SET_SESSION_ID = _setter("session_id")
+_SET_SESSION_STATUS = _setter("session_status")
+_SET_ORG_ID = _setter("org_id")
+_SET_ORG_ROLE = _setter("org_role")
+_SET_ORG_SLUG = _setter("org_slug")
+_SET_ORG_PERMISSIONS = _setter("org_permissions")
+_SET_FEATURES = _setter("features")
+_SET_PLANS = _setter("plans")
+_SET_FACTOR_VERIFICATION_AGE = _setter("factor_verification_age")
+_SET_ACTOR = _setter("actor")
+_SET_CLAIMS = _setter("claims")
+_SET_TOKEN = _setter("token")
+_SET_EXPIRES_AT = _setter("expires_at")
+_SET_NOT_BEFORE = _setter("not_before")
+_NEW = object.__new__
 
 
 class _Org(NamedTuple):
@@ -133,10 +189,27 @@ def _org_v2(payload: Mapping[str, Any], features: tuple[str, ...]) -> _Org:
 def _v2_permissions(per: object, fpm: object, fea: tuple[str, ...]) -> tuple[str, ...]:
     """Rebuild ``org:<feature>:<perm>`` from the per-feature bitmasks (LSB = first of ``per``).
 
-    ``fea`` is empty when the claim is absent or not a string: nothing is granted then.
+    ``fea`` is empty when the claim is absent or not a string: nothing is granted then. A pure
+    function of three strings that an organization's members share, so it is memoised (a
+    bounded dict, emptied when full; only verified tokens get here).
     """
     if not (isinstance(per, str) and isinstance(fpm, str)):
         return ()
+    key = (per, fpm, fea)
+    permissions = _PERMISSIONS.get(key)
+    if permissions is None:
+        permissions = _expand_permissions(per, fpm, fea)
+        if len(_PERMISSIONS) >= _PERMISSIONS_MAX:
+            _PERMISSIONS.clear()
+        _PERMISSIONS[key] = permissions
+    return permissions
+
+
+_PERMISSIONS: dict[tuple[str, str, tuple[str, ...]], tuple[str, ...]] = {}
+_PERMISSIONS_MAX = 1024
+
+
+def _expand_permissions(per: str, fpm: str, fea: tuple[str, ...]) -> tuple[str, ...]:
     features = _org_features(fea)
     if not features:
         return ()

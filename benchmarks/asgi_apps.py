@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import jwt
 from fastapi import Depends, FastAPI
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -74,6 +75,24 @@ def fastapi_clerk_auth(jwks_url: str) -> ASGIApp:
         return "ok"
 
     return app
+
+
+class JwtDecodeOnly:
+    """Not an app: ``jwt.decode`` (preloaded key) of the request's Bearer token, nothing else.
+
+    Section 1 runs it interleaved with the apps, so the cold-path target divides two figures
+    measured under the same load (the section 3 figure is measured minutes apart).
+    """
+
+    def __init__(self) -> None:
+        self.key = KEY.public_key
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                jwt.decode(value[7:], self.key, algorithms=["RS256"])
+                return
+        raise RuntimeError("no Bearer token to decode")
 
 
 class ClerkBackendMiddleware:

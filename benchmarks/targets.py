@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from benchmarks.asgi_bench import INTERLEAVED_DECODE
 from benchmarks.common import Results, Row, Target
 from benchmarks.keyset_bench import MEMORY_CAP_BYTES
 
@@ -26,6 +27,19 @@ def _added_over(name: str, other: str, *, other_added: bool) -> Callable[[Result
             return None
         denominator = ref.added if other_added else ref.value
         return None if not denominator else row.added / denominator
+
+    return get
+
+
+def _first(*getters: Callable[[Results], float | None]) -> Callable[[Results], float | None]:
+    """The first getter that has its rows (the interleaved figure when section 1 ran)."""
+
+    def get(results: Results) -> float | None:
+        for getter in getters:
+            value = getter(results)
+            if value is not None:
+                return value
+        return None
 
     return get
 
@@ -69,7 +83,10 @@ TARGETS: list[tuple[str, Callable[[Results], float | None], str, float]] = [
     ),
     (
         "starlette cold added / jwt.decode",
-        _added_over("starlette authguard cold", DECODE, other_added=False),
+        _first(
+            _added_over("starlette authguard cold", INTERLEAVED_DECODE, other_added=False),
+            _added_over("starlette authguard cold", DECODE, other_added=False),
+        ),
         "<=",
         1.1,
     ),

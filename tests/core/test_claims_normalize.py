@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from types import MappingProxyType
 from typing import Any
 
 import pytest
 
+from authguard import claims as claims_module
 from authguard.claims import normalize_claims
 
 BASE: dict[str, Any] = {
@@ -200,3 +202,37 @@ def test_claims_are_a_read_only_copy() -> None:
     assert claims.claims["sub"] == "user_1"
     with pytest.raises(TypeError):
         claims.claims["sub"] = "x"  # type: ignore[index]
+
+
+SHAPES = [
+    v2({"id": "org_1", "rol": "admin", "per": "read,manage", "fpm": "3"}, fea="o:billing"),
+    v2(None, sts="pending", act={"sub": "user_2"}, fva=[1, 2], pla="u:pro"),
+    {"sub": "user_1", "sid": "sess_1", "exp": 2**80, "nbf": 1.5, "org_id": "org_1"},
+    {},
+]
+
+
+@pytest.mark.parametrize("payload", SHAPES)
+def test_fast_construction_equals_the_dataclass(payload: dict[str, Any]) -> None:
+    session = normalize_claims(payload, "t")
+    # replace() goes through the dataclass __init__ with every field read back: a field the
+    # fast construction forgot would raise AttributeError here, a wrong one would differ.
+    rebuilt = dataclasses.replace(session)
+    assert rebuilt == session
+    assert [getattr(rebuilt, f.name) for f in dataclasses.fields(rebuilt)] == [
+        getattr(session, f.name) for f in dataclasses.fields(session)
+    ]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        session.user_id = "x"  # type: ignore[misc]
+
+
+def test_permission_memo_is_bounded_and_exact() -> None:
+    payloads = [
+        v2({"id": "org_1", "rol": "admin", "per": f"p{i},q", "fpm": "3"}, fea="o:f")
+        for i in range(claims_module._PERMISSIONS_MAX + 10)
+    ]
+    for payload in payloads * 2:
+        permissions = normalize_claims(payload, "t").org_permissions
+        per = payload["o"]["per"].split(",")[0]
+        assert permissions == (f"org:f:{per}", "org:f:q")
+    assert len(claims_module._PERMISSIONS) <= claims_module._PERMISSIONS_MAX
