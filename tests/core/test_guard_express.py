@@ -165,3 +165,14 @@ def test_property_express_implies_authenticate(noise: str) -> None:
     g.authenticate(info(f"Bearer {TOK}"))
     for value in (noise, f"Bearer {noise}", f"Bearer {TOK}{noise}", f"{noise}Bearer {TOK}"):
         assert_agrees(g, value)
+
+
+def test_express_state_is_what_authenticate_answers() -> None:
+    g = guard()
+    full = g.authenticate(info(f"Bearer {TOK}"))
+    session = g.express(f"Bearer {TOK}")
+    assert session is not None
+    state = Guard.express_state(g.express_auth(session, info(f"Bearer {TOK}")))
+    fields = ("status", "reason", "message", "token", "headers", "is_signed_in")
+    assert [getattr(state, f) for f in fields] == [getattr(full, f) for f in fields]
+    assert state.auth.to_dict() == full.auth.to_dict()

@@ -124,8 +124,7 @@ class RequestAuth:
         """What ``Guard.authenticate`` answered (for an express hit: what it would answer)."""
         state = self._state
         if state is None:
-            auth = self.auth  # Guard._signed_in's answer for this session (never debug here)
-            state = self._state = RequestState("signed-in", None, None, auth.token, auth, ())
+            state = self._state = Guard.express_state(self.auth)
         return state
 
 
