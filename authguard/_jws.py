@@ -115,8 +115,26 @@ def split_token(
     if match is None:
         _invalid("Invalid JWT form: a JWT consists of three base64url segments.")
     header_b64, payload_b64, signature_b64 = match.groups()
-    header = _json_object(b64url_decode(header_b64), "header")
+    header = _header(header_b64)
     payload = _json_object(b64url_decode(payload_b64), "payload")
     signature = b64url_decode(signature_b64)
     signing_input = token[: len(header_b64) + len(payload_b64) + 1].encode("ascii")
     return header, payload, signing_input, signature
+
+
+def _header(segment: str) -> dict[str, Any]:
+    """The decoded header segment, as a new dict. Every token an instance issues carries the
+    same few headers (``alg``, ``kid``, ``typ``, ``cat``), so decoded ones are memoised (a
+    bounded dict emptied when full; a flood of distinct headers only empties it). Failures are
+    never memoised: they raise every time."""
+    decoded = _HEADERS.get(segment)
+    if decoded is None:
+        decoded = _json_object(b64url_decode(segment), "header")
+        if len(_HEADERS) >= _HEADERS_MAX:
+            _HEADERS.clear()
+        _HEADERS[segment] = decoded
+    return dict(decoded)  # the memo's own dict is never handed out
+
+
+_HEADERS: dict[str, dict[str, Any]] = {}
+_HEADERS_MAX = 64

@@ -61,6 +61,18 @@ def fastapi_authguard(settings: Settings) -> ASGIApp:
     return app
 
 
+def fastapi_authguard_decorator(settings: Settings) -> ASGIApp:
+    """FastAPI with the middleware and ``@protect`` on the endpoint: no dependency to solve."""
+    app = FastAPI(middleware=[Middleware(AuthGuardMiddleware, settings=settings)])
+
+    @app.get("/", response_class=PlainTextResponse)
+    @protect(role=ROLE)
+    async def root(request: Request) -> str:
+        return "ok"
+
+    return app
+
+
 def fastapi_clerk_auth(jwks_url: str) -> ASGIApp:
     from fastapi_clerk_auth import (  # type: ignore[import-untyped]
         ClerkConfig,

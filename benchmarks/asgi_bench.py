@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message
 
-from benchmarks import asgi_apps
+from benchmarks import asgi_apps, floors
 from benchmarks.common import (
     Budget,
     Results,
@@ -27,6 +27,11 @@ SECTION = "1 asgi"
 #: ``jwt.decode`` of the cold tokens, in section 1's interleaved rounds (the cold target's
 #: denominator; includes one trivial ``await``, well under 1 % of a decode).
 INTERLEAVED_DECODE = "jwt.decode preloaded key (interleaved)"
+#: FastAPI with ``@protect`` from ``authguard.starlette`` instead of ``Protect(...)``
+FASTAPI_DECORATOR = "fastapi authguard repeated (@protect)"
+#: not libraries: lower bounds (``floors.py``)
+STARLETTE_FLOOR = "starlette floor: minimal auth middleware"
+FASTAPI_FLOOR = "fastapi floor: no-op dependency of Protect's shape"
 
 
 def http_scope(token: str | None, path: str = "/") -> dict[str, Any]:
@@ -111,6 +116,9 @@ def run(results: Results, budget: Budget) -> None:
         (INTERLEAVED_DECODE, asgi_apps.JwtDecodeOnly, cold, False),
         ("fastapi bare", asgi_apps.fastapi_bare, [http_scope(None)] * budget.calls, False),
         ("fastapi authguard repeated", lambda: asgi_apps.fastapi_authguard(s), repeated, False),
+        (FASTAPI_DECORATOR, lambda: asgi_apps.fastapi_authguard_decorator(s), repeated, False),
+        (STARLETTE_FLOOR, lambda: floors.starlette_floor(token), repeated, False),
+        (FASTAPI_FLOOR, floors.fastapi_floor, repeated, False),
     ]
     with _peer_cases(results, repeated) as peers:
         medians = measure([*cases, *peers], budget.rounds)
@@ -121,6 +129,9 @@ def run(results: Results, budget: Budget) -> None:
         ("starlette clerk-backend-api", "starlette bare"),
         ("fastapi authguard repeated", "fastapi bare"),
         ("fastapi fastapi-clerk-auth", "fastapi bare"),
+        (FASTAPI_DECORATOR, "fastapi bare"),
+        (STARLETTE_FLOOR, "starlette bare"),
+        (FASTAPI_FLOOR, "fastapi bare"),
     ]:
         compare(results, name, base)
 

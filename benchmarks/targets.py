@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from benchmarks.asgi_bench import INTERLEAVED_DECODE
+from benchmarks.asgi_bench import FASTAPI_DECORATOR, INTERLEAVED_DECODE
 from benchmarks.common import Results, Row, Target
 from benchmarks.keyset_bench import MEMORY_CAP_BYTES
 
@@ -78,6 +78,12 @@ TARGETS: list[tuple[str, Callable[[Results], float | None], str, float]] = [
     (
         "fastapi repeated added / fastapi-clerk-auth added",
         _added_over("fastapi authguard repeated", FCA, other_added=True),
+        "<=",
+        0.1,
+    ),
+    (
+        "fastapi @protect added / fastapi-clerk-auth added",
+        _added_over(FASTAPI_DECORATOR, FCA, other_added=True),
         "<=",
         0.1,
     ),

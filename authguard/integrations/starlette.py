@@ -261,12 +261,16 @@ def _check(spec: ProtectSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
     spec.enforce(auth)
 
 
-def _holds(args: tuple[Any, ...], role: str | None) -> bool:
+def _holds(args: tuple[Any, ...], kwargs: dict[str, Any], role: str | None) -> bool:
     """``protect(role=...)`` on a function endpoint whose Auth holds the role: it passes
-    whatever ``_check`` would look at (a preflight passes too), so nothing else is read."""
-    if role is None or not args or type(args[0]) is not Request:
+    whatever ``_check`` would look at (a preflight passes too), so nothing else is read.
+    Starlette passes the request positionally; FastAPI by name (``request``, by convention)."""
+    if role is None:
         return False
-    auth = args[0].scope.get("auth")
+    request = args[0] if args else kwargs.get("request")
+    if type(request) is not Request:
+        return False
+    auth = request.scope.get("auth")
     return type(auth) is Auth and auth._holds_role(role)
 
 
@@ -276,7 +280,7 @@ def _decorate(func: F, spec: ProtectSpec) -> F:
 
         @functools.wraps(func)
         async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-            if not _holds(args, role):
+            if not _holds(args, kwargs, role):
                 _check(spec, args, kwargs)
             return await func(*args, **kwargs)
 
@@ -284,7 +288,7 @@ def _decorate(func: F, spec: ProtectSpec) -> F:
 
     @functools.wraps(func)
     def sync_wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not _holds(args, role):
+        if not _holds(args, kwargs, role):
             _check(spec, args, kwargs)
         return func(*args, **kwargs)
 

@@ -115,8 +115,24 @@ def test_oversized_token_is_rejected_before_any_decoding(monkeypatch: pytest.Mon
     assert reason_of(huge) == "token-invalid"
     assert calls == []
     small = raw(good_header(), good_payload())
+    _jws._HEADERS.clear()
     parse_token(small, SETTINGS, requires_kid=True)
     assert len(calls) == 3
+    parse_token(small, SETTINGS, requires_kid=True)
+    assert len(calls) == 5  # the header segment is memoised; payload and signature are not
+
+
+def test_header_memo_hands_out_copies_and_stays_bounded() -> None:
+    token = raw(good_header(), good_payload())
+    first = parse_token(token, SETTINGS, requires_kid=True).header
+    assert isinstance(first, dict)
+    first["alg"] = "none"  # a caller mutating its header never reaches the memo
+    again = parse_token(token, SETTINGS, requires_kid=True)
+    assert again.header["alg"] == "RS256"
+    for i in range(_jws._HEADERS_MAX * 2):
+        header = json.dumps({"alg": "RS256", "typ": "JWT", "kid": f"k{i}"}).encode()
+        parse_token(raw(header, good_payload()), SETTINGS, requires_kid=True)
+        assert len(_jws._HEADERS) <= _jws._HEADERS_MAX
 
 
 def test_max_token_bytes_boundary() -> None:
