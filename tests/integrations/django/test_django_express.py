@@ -148,3 +148,23 @@ async def test_other_header_forms_take_the_full_path(
     assert lane == [False, False, False]
     assert second == first
     assert first.status == status
+
+
+@pytest.mark.parametrize(
+    ("path", "recipe", "accept"),
+    [("/admin", "admin", API), ("/admin", "member", PAGE), ("/to-sign-in", "user", PAGE)],
+)
+def test_vary_written_the_public_way_is_the_same(
+    monkeypatch: pytest.MonkeyPatch, path: str, recipe: str, accept: str
+) -> None:
+    """``finish_response`` writes a missing ``Vary`` straight into Django's header store when
+    its layout is the known one; the public way (any other Django) must answer identically."""
+    from authguard.integrations.django import http as django_http
+
+    assert django_http._PLAIN_STORE  # the Django under test has the known layout
+    headers = [("authorization", f"Bearer {TOKENS[recipe]()}"), ("accept", accept)]
+    fast = wsgi_call("GET", path, headers)
+    monkeypatch.setattr(django_http, "_PLAIN_STORE", False)
+    public = wsgi_call("GET", path, headers)
+    assert (public.status, public.headers, public.body) == (fast.status, fast.headers, fast.body)
+    assert fast.one("vary") is not None
