@@ -12,26 +12,8 @@ from djt_settings import AUTHGUARD, SIGN_IN
 from djt_support import Raw, asgi_call, wsgi_call
 from djt_tokens import TOKENS
 
-from authguard.claims import SessionClaims
-from authguard.guard import Guard
-
 API = "application/json"
 PAGE = "text/html"
-
-
-@pytest.fixture
-def lane(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Each ``Guard.express`` call's outcome: True when it answered (the lane was taken)."""
-    calls: list[bool] = []
-    original = Guard.express
-
-    def spy(self: Guard, authorization: str) -> SessionClaims | None:
-        session = original(self, authorization)
-        calls.append(session is not None)
-        return session
-
-    monkeypatch.setattr(Guard, "express", spy)
-    return calls
 
 
 async def _call(mode: str, path: str, headers: list[tuple[str, str]]) -> Raw:
@@ -72,20 +54,20 @@ CASES = [
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(("path", "recipe", "accept", "status"), CASES)
 async def test_repeated_token_takes_the_lane_and_answers_identically(
-    lane: list[bool], mode: str, path: str, recipe: str, accept: str, status: int
+    hits: list[bool], mode: str, path: str, recipe: str, accept: str, status: int
 ) -> None:
     headers = [("authorization", f"Bearer {TOKENS[recipe]()}"), ("accept", accept)]
     first, second = await _twice(mode, path, headers)
-    assert lane == [False, True]  # the first verifies the token, the second is express
+    assert hits == [False, True]  # the first verifies the token, the second is express
     assert second == first
     assert first.status == status
     assert (first.one("vary") or "").endswith("Authorization, Cookie")
 
 
-async def test_redirect_carries_the_return_url(lane: list[bool]) -> None:
+async def test_redirect_carries_the_return_url(hits: list[bool]) -> None:
     headers = [("authorization", f"Bearer {TOKENS['user']()}"), ("accept", PAGE)]
     _, second = await _twice("wsgi", "/to-sign-in?next=1", headers)
-    assert lane == [False, True]
+    assert hits == [False, True]
     assert second.one("location") == (
         f"{SIGN_IN}?redirect_url=http%3A%2F%2Ftestserver%2Fto-sign-in%3Fnext%3D1"
     )
@@ -107,21 +89,21 @@ FULL_PATH = [
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(("config", "asked"), FULL_PATH)
 async def test_configurations_needing_the_full_path(
-    lane: list[bool], mode: str, config: dict[str, Any], asked: list[bool]
+    hits: list[bool], mode: str, config: dict[str, Any], asked: list[bool]
 ) -> None:
     headers = [("authorization", f"Bearer {TOKENS['member']()}"), ("accept", API)]
     with override_settings(AUTHGUARD=config):
         first, second = await _twice(mode, "/admin", headers)
-    assert lane == asked
+    assert hits == asked
     assert second == first
     assert first.status == 403
 
 
-def test_public_routes_alone_keeps_the_lane(lane: list[bool]) -> None:
+def test_public_routes_alone_keeps_the_lane(hits: list[bool]) -> None:
     headers = [("authorization", f"Bearer {TOKENS['admin']()}"), ("accept", API)]
     with override_settings(AUTHGUARD={**AUTHGUARD, "PUBLIC_ROUTES": ["/"]}):
         first, second = wsgi_call("GET", "/whoami", headers), wsgi_call("GET", "/whoami", headers)
-    assert lane == [False, True]
+    assert hits == [False, True]
     assert second == first
     assert first.status == 200
 
@@ -138,14 +120,14 @@ OTHER_FORMS = [
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(("form", "status"), OTHER_FORMS)
 async def test_other_header_forms_take_the_full_path(
-    lane: list[bool], mode: str, form: str, status: int
+    hits: list[bool], mode: str, form: str, status: int
 ) -> None:
     token = TOKENS["admin"]()
     plain = [("authorization", f"Bearer {token}"), ("accept", API)]
     headers = [("authorization", form.format(t=token)), ("accept", API)]
     await _call(mode, "/admin", plain)  # caches the token
     first, second = await _twice(mode, "/admin", headers)
-    assert lane == [False, False, False]
+    assert hits == [False, False, False]
     assert second == first
     assert first.status == status
 

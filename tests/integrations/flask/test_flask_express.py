@@ -15,7 +15,6 @@ from flask.testing import FlaskClient
 from flask.wrappers import Response
 
 from authguard.flask import AuthGuard, current_auth, protect
-from authguard.guard import Guard
 from tests.integrations.flask.flask_helpers import (
     admin_token,
     handler_protects,
@@ -24,21 +23,6 @@ from tests.integrations.flask.flask_helpers import (
 )
 
 Answer = tuple[str, list[tuple[str, str]], bytes]
-
-
-@pytest.fixture
-def hits(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """One entry per ``Guard.express`` call: whether it answered (the lane was taken)."""
-    answered: list[bool] = []
-    original = Guard.express
-
-    def spy(self: Guard, authorization: str) -> Any:
-        result = original(self, authorization)
-        answered.append(result is not None)
-        return result
-
-    monkeypatch.setattr(Guard, "express", spy)
-    return answered
 
 
 def build_app(**options: Any) -> Flask:

@@ -18,7 +18,6 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
-from authguard.guard import Guard
 from authguard.settings import Settings
 from authguard.starlette import AuthGuardMiddleware, protect
 
@@ -46,20 +45,6 @@ ROUTES = [
         ],
     )
 ]
-
-
-@pytest.fixture
-def hits(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    answered: list[bool] = []
-    original = Guard.express
-
-    def spy(self: Guard, authorization: str) -> Any:
-        result = original(self, authorization)
-        answered.append(result is not None)
-        return result
-
-    monkeypatch.setattr(Guard, "express", spy)
-    return answered
 
 
 def app(settings: Settings, **options: Any) -> TestClient:
