@@ -19,6 +19,18 @@ from benchmarks.__main__ import main
     [
         ("3", {"rsa verify floor", "jwt.decode preloaded key", "Guard.authenticate cold"}),
         ("5", {"200 concurrent cold: JWKS fetches", "10k unknown kids: JWKS refetches"}),
+        (
+            "1",
+            {
+                "starlette bare",
+                "starlette authguard repeated",
+                "starlette authguard cold",
+                "jwt.decode preloaded key (interleaved)",
+                "fastapi authguard repeated (@protect)",
+                "starlette floor: minimal auth middleware",
+                "fastapi floor: no-op dependency of Protect's shape",
+            },
+        ),
     ],
 )
 def test_quick_section_produces_rows_and_json(
