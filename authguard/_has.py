@@ -47,12 +47,18 @@ def normal_role(role: object) -> str | None:
     return None if asked == "org:" else asked
 
 
+def role_matches(session: SessionClaims, asked: str) -> bool:
+    """``check_role`` for a role already through ``normal_role`` (not None)."""
+    org_role = session.org_role
+    if not session.org_id or not org_role:
+        return False
+    return org_role == asked or _norm_org(org_role) == asked
+
+
 def check_role(session: SessionClaims, role: object) -> bool:
     """The active organization's role equals ``role`` (``admin`` ≡ ``org:admin``), byte-exact."""
-    if not _valid_arg(role) or not session.org_id or not session.org_role:
-        return False
-    asked = _norm_org(role)
-    return asked != "org:" and _norm_org(session.org_role) == asked
+    asked = normal_role(role)
+    return asked is not None and role_matches(session, asked)
 
 
 def check_permission(session: SessionClaims, permission: object) -> bool:

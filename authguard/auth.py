@@ -13,8 +13,8 @@ from authguard._has import (
     check_reverification,
     check_role,
     evaluate_has,
-    normal_role,
     reverification_metadata,
+    role_matches,
 )
 from authguard.claims import SessionClaims
 from authguard.exceptions import KeySetUnavailable, SignInRedirect, Unauthenticated, Unauthorized
@@ -229,10 +229,7 @@ class Auth:
         session = self._session
         if session is None or self._status == "pending" or not session.user_id:
             return False
-        org_role = session.org_role
-        if not session.org_id or not org_role:
-            return False
-        return org_role == asked or normal_role(org_role) == asked
+        return role_matches(session, asked)
 
     def _has_asked(self, role: object, permission: object, feature: object, plan: object) -> bool:
         session = self._session

@@ -67,10 +67,7 @@ class Guard(CookieFlow):
         )
         self._skewed = self.settings.merged(clock_skew=DEV_SKEW)
         self._requires_kid = self.settings.jwt_key is None
-        self._skew = self.settings.clock_skew
         self._cache = TokenCache(token_cache_size, clock)
-        self._express_ok = not self.settings.debug  # debug adds per-request state headers
-        self._peek = self._cache.peek
 
     # -- the express lane -----------------------------------------------------------
 
@@ -83,15 +80,16 @@ class Guard(CookieFlow):
         extracts to exactly it (SPEC §2), and a hit is what ``authenticate`` would answer for
         the same value at the same instant. Anything else goes the full way.
         """
-        if not (self._express_ok and authorization.startswith("Bearer ")):
+        # debug settings add per-request state headers: always the full path
+        if self.settings.debug or not authorization.startswith("Bearer "):
             return None
-        session = self._peek(authorization[7:])
+        session = self._cache.peek(authorization[7:])
         if session is None or session.session_status == "pending":
             return None
         now = self.clock()
         nbf = session.not_before
         # the cache's rule (a hit before exp) and check_fresh's nbf rule, with the skew
-        if now < session.expires_at and (nbf is None or nbf <= now + self._skew):
+        if now < session.expires_at and (nbf is None or nbf <= now + self.settings.clock_skew):
             return session
         return None
 

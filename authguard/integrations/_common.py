@@ -91,11 +91,16 @@ class ProtectSpec:
         only_role = set(self.kwargs) == {"role"} and isinstance(role, str)
         object.__setattr__(self, "fast_role", normal_role(role) if only_role else None)
 
+    def holds(self, auth: object) -> bool:
+        """True when ``auth`` is an ``Auth`` that passes a role-only spec: the common case,
+        decided without ``Auth.protect``'s generality. False decides nothing: ``enforce``."""
+        role = self.fast_role
+        return role is not None and type(auth) is Auth and auth._holds_role(role)
+
     def enforce(self, auth: Auth) -> Auth:
         """Raise one of ``PROTECT_FAILURES`` unless ``auth`` passes."""
-        role = self.fast_role
-        if role is not None and auth._holds_role(role):
-            return auth  # the common case, decided without Auth.protect's generality
+        if self.holds(auth):
+            return auth
         positional = self._positional
         if positional is not None:
             return auth.protect(*positional)

@@ -146,13 +146,10 @@ class _ProtectDependency(_DocumentedScheme):
         _cookie: Annotated[None, Security(_cookie_documented)] = None,
     ) -> Auth:
         scope = conn.scope
-        role = self.spec.fast_role
-        if role is not None and GUARD_KEY in scope:
-            # Under the middleware, a holding role passes whatever else _check would read
-            # (a preflight passes too): no RequestInfo is described for it.
-            auth = scope.get("auth")
-            if type(auth) is Auth and auth._holds_role(role):
-                return auth
+        if GUARD_KEY in scope and self.spec.holds(scope.get("auth")):
+            # Under the middleware, a holding role passes whatever else is read below (a
+            # preflight passes too): no RequestInfo is described for it.
+            return cast(Auth, scope["auth"])
         auth = await get_auth(conn, response)
         info = scope_info(scope)
         if info.is_preflight:

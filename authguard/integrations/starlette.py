@@ -124,7 +124,7 @@ class AuthGuardMiddleware:
                 # The express lane (a repeated Bearer token), inline: it is most requests.
                 lazy = scope[INFO_KEY] = lazy_info(scope)
                 guard = self.guard
-                auth = Auth(session, None, None, session.session_status, (guard.navigator, lazy))
+                auth = guard.express_auth(session, lazy)
                 scope[GUARD_KEY] = guard
                 scope["auth"] = auth
                 scope["user"] = AuthGuardUser(auth)
@@ -261,26 +261,22 @@ def _check(spec: ProtectSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
     spec.enforce(auth)
 
 
-def _holds(args: tuple[Any, ...], kwargs: dict[str, Any], role: str | None) -> bool:
+def _holds(spec: ProtectSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
     """``protect(role=...)`` on a function endpoint whose Auth holds the role: it passes
     whatever ``_check`` would look at (a preflight passes too), so nothing else is read.
     Starlette passes the request positionally; FastAPI by name (``request``, by convention)."""
-    if role is None:
+    if spec.fast_role is None:
         return False
     request = args[0] if args else kwargs.get("request")
-    if type(request) is not Request:
-        return False
-    auth = request.scope.get("auth")
-    return type(auth) is Auth and auth._holds_role(role)
+    return type(request) is Request and spec.holds(request.scope.get("auth"))
 
 
 def _decorate(func: F, spec: ProtectSpec) -> F:
-    role = spec.fast_role
     if _is_async_callable(func):
 
         @functools.wraps(func)
         async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-            if not _holds(args, kwargs, role):
+            if not _holds(spec, args, kwargs):
                 _check(spec, args, kwargs)
             return await func(*args, **kwargs)
 
@@ -288,7 +284,7 @@ def _decorate(func: F, spec: ProtectSpec) -> F:
 
     @functools.wraps(func)
     def sync_wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not _holds(args, kwargs, role):
+        if not _holds(spec, args, kwargs):
             _check(spec, args, kwargs)
         return func(*args, **kwargs)
 

@@ -26,13 +26,10 @@ __all__ = [
     "Handler",
     "RequestAuth",
     "app_state",
-    "authenticate",
     "authenticated_request",
     "current_request_info",
     "request_auth",
     "require_auth",
-    "unproxied_g",
-    "unproxied_request",
     "view_is_public",
 ]
 
@@ -140,11 +137,11 @@ def app_state(app: Flask | None = None) -> AppState:
     return state
 
 
-def unproxied_request() -> Request:
+def _current_request() -> Request:
     return request._get_current_object()  # type: ignore[attr-defined,no-any-return]
 
 
-def unproxied_g() -> Any:
+def _g() -> Any:
     return g._get_current_object()
 
 
@@ -154,8 +151,8 @@ def authenticated_request() -> RequestAuth | None:
     A ``g`` shared by several requests (an app context pushed by hand) may still hold an
     earlier request's state: the pin makes it invisible to every other request.
     """
-    ctx: RequestAuth | None = getattr(unproxied_g(), "_authguard", None)
-    return ctx if ctx is not None and ctx.request is unproxied_request() else None
+    ctx: RequestAuth | None = getattr(_g(), "_authguard", None)
+    return ctx if ctx is not None and ctx.request is _current_request() else None
 
 
 def current_request_info() -> RequestInfo:
@@ -166,15 +163,15 @@ def current_request_info() -> RequestInfo:
 
 def request_auth(state: AppState) -> RequestAuth | None:
     """Authenticate the current request once (cached in ``g._authguard``); None when skipped."""
-    real_g = unproxied_g()
-    real_request = unproxied_request()
+    real_g = _g()
+    real_request = _current_request()
     ctx: RequestAuth | None = real_g.get("_authguard")
     if ctx is not None and ctx.request is real_request:
         return ctx
-    return authenticate(state, real_g, real_request)
+    return _authenticate(state, real_g, real_request)
 
 
-def authenticate(state: AppState, real_g: Any, real_request: Request) -> RequestAuth | None:
+def _authenticate(state: AppState, real_g: Any, real_request: Request) -> RequestAuth | None:
     """Authenticate ``real_request`` and store its state in ``real_g._authguard``; None when
     ``skip`` matched. A repeated Bearer token takes ``Guard.express`` when allowed."""
     if state.express and real_request.method != "OPTIONS":

@@ -12,11 +12,9 @@ from flask import current_app
 from authguard.integrations._common import ProtectDecorator, ProtectSpec
 from authguard.integrations.flask._state import (
     PUBLIC_ATTR,
-    RequestAuth,
+    authenticated_request,
     current_request_info,
     require_auth,
-    unproxied_g,
-    unproxied_request,
 )
 
 __all__ = ["PROTECT_ATTR", "protect", "public"]
@@ -45,9 +43,8 @@ def _protect(*args: Any, **kwargs: Any) -> Any:
 
         @functools.wraps(func)
         def wrapper(*a: Any, **kw: Any) -> Any:
-            # g._authguard, set by before_request (inlined authenticated_request: one lookup)
-            ctx: RequestAuth | None = getattr(unproxied_g(), "_authguard", None)
-            if ctx is not None and ctx.request is unproxied_request():
+            ctx = authenticated_request()  # set by before_request: one lookup
+            if ctx is not None:
                 if not ctx.preflight:
                     enforce(ctx.auth)
             else:

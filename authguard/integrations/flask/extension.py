@@ -22,11 +22,9 @@ from authguard.integrations.flask._state import (
     Handler,
     RequestAuth,
     app_state,
-    authenticate,
+    authenticated_request,
     current_request_info,
     request_auth,
-    unproxied_g,
-    unproxied_request,
     view_is_public,
 )
 from authguard.matchers import RouteMatcher
@@ -160,20 +158,16 @@ AfterHook = Callable[[Response], Response]
 
 def _hooks(state: AppState) -> tuple[BeforeHook, AfterHook]:
     def before_request() -> ResponseReturnValue | None:
-        real_g = unproxied_g()
-        real_request = unproxied_request()
-        ctx: RequestAuth | None = real_g.get("_authguard")
-        if ctx is None or ctx.request is not real_request:
-            ctx = authenticate(state, real_g, real_request)
-            if ctx is None:  # skip matched
-                return None
+        ctx = request_auth(state)
+        if ctx is None:  # skip matched
+            return None
         if ctx.express:
             return None  # signed in, and no handler: no policy refuses it (see AppState)
         return _checked(state, ctx)
 
     def after_request(response: Response) -> Response:
-        ctx: RequestAuth | None = getattr(unproxied_g(), "_authguard", None)
-        if ctx is None or ctx.request is not unproxied_request():
+        ctx = authenticated_request()
+        if ctx is None:
             return response
         headers = response.headers
         for name, _ in headers:  # lengths first: most names are never lower-cased
